@@ -24,7 +24,16 @@ export type GgufScalar = number | bigint | boolean | string;
 /** One metadata entry with its stored type, so that a file can be rewritten exactly. */
 export type GgufKv =
   | { key: string; type: Exclude<GgufValueTypeId, 9>; value: GgufScalar }
-  | { key: string; type: 9; itemType: Exclude<GgufValueTypeId, 9>; value: GgufScalar[] };
+  | { key: string; type: 9; itemType: Exclude<GgufValueTypeId, 9>; value: GgufScalar[] }
+  | { key: string; type: 9; itemType: 9; value: GgufNestedArray[] };
+
+/**
+ * An array inside an array. The format allows it and gguf-py reads it, but llama.cpp rejects such files,
+ * so real models never hold one; it exists so the reader and writer cover the whole format.
+ */
+export type GgufNestedArray =
+  | { itemType: Exclude<GgufValueTypeId, 9>; value: GgufScalar[] }
+  | { itemType: 9; value: GgufNestedArray[] };
 
 export interface GgufTensorInfo {
   name: string;
