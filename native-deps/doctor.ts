@@ -1,0 +1,70 @@
+import si from "systeminformation";
+import { initTfjs, type BackendAttempt, type TfjsBackendName } from "./tfjsBackend";
+import { fastWasmKernelsActive } from "./wasmKernels/registerFastWasmKernels";
+
+export interface DoctorReport {
+  tfjs: { backend: TfjsBackendName; attempts: BackendAttempt[]; fastWasmKernels: boolean; version: string };
+  llamaCpp: { ok: boolean; gpu: string | false; buildType?: string; gpuDevices: string[]; vram?: { total: number; free: number }; error?: string };
+  machine: {
+    os: string;
+    cpu: string;
+    physicalCores: number;
+    logicalCores: number;
+    memoryTotal: number;
+    memoryAvailable: number;
+    gpus: { vendor: string; model: string; vramMB: number | null }[];
+  };
+  node: string;
+}
+
+/** What this machine can run: the tfjs backend chosen (and why not the others), llama.cpp's build and GPU, the hardware. */
+export async function runDoctor(): Promise<DoctorReport> {
+  // Independent probes: run them side by side (systeminformation spawns tools, llama.cpp loads its addon).
+  const [tfjs, llamaCpp, machine] = await Promise.all([probeTfjs(), probeLlamaCpp(), probeMachine()]);
+  return { tfjs, llamaCpp, machine, node: process.version };
+}
+
+async function probeTfjs(): Promise<DoctorReport["tfjs"]> {
+  const init = await initTfjs();
+  return {
+    backend: init.backend,
+    attempts: init.attempts,
+    fastWasmKernels: init.backend === "wasm" && fastWasmKernelsActive(init.tf),
+    version: init.tf.version_core,
+  };
+}
+
+async function probeLlamaCpp(): Promise<DoctorReport["llamaCpp"]> {
+  try {
+    const { getLlama } = await import("node-llama-cpp");
+    // Note: build "never": the doctor reports what is installed; it never compiles llama.cpp or downloads a build.
+    const llama = await getLlama({ gpu: "auto", build: "never", progressLogs: false, skipDownload: true });
+    try {
+      const vram = llama.gpu === false ? undefined : await llama.getVramState();
+      return {
+        ok: true,
+        gpu: llama.gpu,
+        buildType: llama.buildType,
+        gpuDevices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
+        vram: vram && { total: vram.total, free: vram.free },
+      };
+    } finally {
+      await llama.dispose();
+    }
+  } catch (error) {
+    return { ok: false, gpu: false, gpuDevices: [], error: (error instanceof Error ? error.message : String(error)).split("\n")[0] };
+  }
+}
+
+async function probeMachine(): Promise<DoctorReport["machine"]> {
+  const [cpu, mem, os, graphics] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), si.graphics().catch(() => ({ controllers: [] }))]);
+  return {
+    os: [os.distro, os.release, os.arch].filter(Boolean).join(" "),
+    cpu: [cpu.manufacturer, cpu.brand].filter(Boolean).join(" "),
+    physicalCores: cpu.physicalCores,
+    logicalCores: cpu.cores,
+    memoryTotal: mem.total,
+    memoryAvailable: mem.available,
+    gpus: graphics.controllers.map((c) => ({ vendor: c.vendor, model: c.model, vramMB: c.vram ?? null })),
+  };
+}

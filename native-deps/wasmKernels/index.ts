@@ -1,0 +1,3 @@
+export { registerFastWasmKernels, registerStockWasmKernels, stockWasmKernels, fastWasmKernelsActive, type WasmKernelSet } from "./registerFastWasmKernels";
+export { fastBatchMatMul, fastBatchMatMulConfig, broadcastIndices } from "./fastBatchMatMul";
+export { fastIdentity, fastIdentityConfig } from "./fastIdentity";
