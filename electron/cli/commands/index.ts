@@ -1,5 +1,9 @@
 import type { Command } from "../Command";
+import { doctorCommand } from "./doctor";
+import { inspectModelCommand } from "./inspectModel";
+import { makeModelCommand } from "./makeModel";
+import { scoreCommand } from "./score";
 
 /** Every `lora-studio` command, in the order `help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: Command<any>[] = [];
+export const commands: Command<any>[] = [makeModelCommand, inspectModelCommand, scoreCommand, doctorCommand];
