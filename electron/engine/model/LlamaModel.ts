@@ -1,0 +1,197 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { applyRope } from "./applyRope";
+import { causalAttention, causalMask } from "./causalAttention";
+import { ModelInputError } from "./errors";
+import { readModelConfig, type GgufMetadataSource, type ModelConfig } from "./ModelConfig";
+import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type LoadWeightsOptions, type ModelWeights, type Projection } from "./ModelWeights";
+import { rmsNorm } from "./rmsNorm";
+import { ropeTables } from "./ropeTables";
+
+/**
+ * Called for every linear projection with its input x [B*T, in] and the frozen layer's output
+ * baseOut [B*T, out] (bias included); returns the output to use instead, e.g. baseOut + B(A(x)) * scale.
+ * Runs inside the forward's tf.tidy, so intermediates it creates are freed with the rest.
+ */
+export type LinearHooks = (layer: number, proj: Projection, x: tf.Tensor2D, baseOut: tf.Tensor2D) => tf.Tensor2D;
+
+/** What a model loads from: an open GgufFile, or anything with the same reading methods. */
+export type ModelSource = GgufMetadataSource & GgufTensorSource;
+
+/** Per-sequence-length constants: RoPE cos/sin [T, 1, nRot/2] and the causal mask [T, T]. */
+interface SeqConstants {
+  cos: tf.Tensor3D;
+  sin: tf.Tensor3D;
+  mask: tf.Tensor2D;
+}
+
+/** What one forward pass threads through its blocks. */
+export interface ForwardContext {
+  batch: number;
+  seqLen: number;
+  hooks?: LinearHooks;
+}
+
+/** Sequence lengths whose constants are cached; training uses one or two, scoring a few. */
+const MAX_CACHED_LENGTHS = 4;
+/** Rows of the output head computed at once by logprobs, bounding the [rows, vocab] logits it holds. */
+const LOGPROB_CHUNK_ROWS = 128;
+
+/**
+ * The llama / qwen2 / qwen3 decoder in TensorFlow.js, computing what llama.cpp computes for the same GGUF.
+ * Built from pieces (embed, block, finalNorm, head) that a trainer can also call one by one, e.g. to
+ * checkpoint per block; every projection goes through one place (`linear`), where LoRA hooks attach.
+ */
+export class LlamaModel {
+  private readonly constants = new Map<number, SeqConstants>();
+  private disposed = false;
+
+  private constructor(
+    readonly config: ModelConfig,
+    readonly weights: ModelWeights,
+  ) {}
+
+  static async load(file: ModelSource, options: LoadWeightsOptions = {}): Promise<LlamaModel> {
+    const config = readModelConfig(file);
+    return new LlamaModel(config, await loadModelWeights(file, config, options));
+  }
+
+  /** Wraps weights loaded elsewhere; the model takes ownership (dispose() frees them). */
+  static fromWeights(config: ModelConfig, weights: ModelWeights): LlamaModel {
+    return new LlamaModel(config, weights);
+  }
+
+  /** Logits [B, T, vocab] for a batch of equal-length token rows, positions 0..T-1. */
+  forward(tokens: number[][], hooks?: LinearHooks): tf.Tensor3D {
+    const ctx = this.context(tokens, hooks);
+    return tf.tidy(() => tf.reshape(this.head(this.hidden(tokens, ctx)), [ctx.batch, ctx.seqLen, this.config.vocabSize]));
+  }
+
+  /** The final-normed hidden states [B*T, nEmbd], i.e. the forward pass without the output head. */
+  hidden(tokens: number[][], ctx: ForwardContext = this.context(tokens)): tf.Tensor2D {
+    return tf.tidy(() => {
+      let x = this.embed(tokens);
+      for (let layer = 0; layer < this.config.nLayer; layer++) x = this.block(layer, x, ctx);
+      return rmsNorm(x, this.weights.outputNorm, this.config.rmsEps);
+    });
+  }
+
+  /** Token embeddings [B*T, nEmbd]. Gather on a frozen tensor: no gradient flows into the table. */
+  embed(tokens: number[][]): tf.Tensor2D {
+    return tf.tidy(() => tf.gather(this.weights.tokenEmbd, tf.tensor1d(tokens.flat(), "int32")));
+  }
+
+  /** One transformer block on the residual stream x [B*T, nEmbd]. */
+  block(layer: number, x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
+    const { nHead, nHeadKv, headDim, nRot, ropeType, rmsEps } = this.config;
+    const w = this.weights.layers[layer]!;
+    const { cos, sin, mask } = this.seqConstants(ctx.seqLen);
+    const heads = (t: tf.Tensor2D, n: number) => tf.reshape(t, [ctx.batch, ctx.seqLen, n, headDim]) as tf.Tensor4D;
+    return tf.tidy(() => {
+      const h = rmsNorm(x, w.attnNorm, rmsEps);
+      let q = heads(this.linear(layer, "q", h, ctx), nHead);
+      let k = heads(this.linear(layer, "k", h, ctx), nHeadKv);
+      const v = heads(this.linear(layer, "v", h, ctx), nHeadKv);
+      if (w.qNorm && w.kNorm) {
+        q = rmsNorm(q, w.qNorm, rmsEps);
+        k = rmsNorm(k, w.kNorm, rmsEps);
+      }
+      q = applyRope(q, cos, sin, nRot, ropeType);
+      k = applyRope(k, cos, sin, nRot, ropeType);
+      const attn = causalAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
+      const x1: tf.Tensor2D = tf.add(x, this.linear(layer, "o", attn, ctx));
+      const h2 = rmsNorm(x1, w.ffnNorm, rmsEps);
+      const gate = this.linear(layer, "gate", h2, ctx);
+      const up = this.linear(layer, "up", h2, ctx);
+      // SwiGLU: silu(g) = g * sigmoid(g).
+      const act: tf.Tensor2D = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
+      return tf.add(x1, this.linear(layer, "down", act, ctx));
+    });
+  }
+
+  /** Logits [rows, vocab] from final-normed hidden states. */
+  head(hidden: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(hidden, this.weights.output);
+  }
+
+  /** logprobs[i] = log p(tokens[i+1] | tokens[0..i]), length T-1, computed without keeping all logits at once. */
+  async logprobs(tokens: number[]): Promise<Float32Array> {
+    if (tokens.length < 2) throw new ModelInputError(`logprobs needs at least 2 tokens, got ${tokens.length}`);
+    const vocab = this.config.vocabSize;
+    const n = tokens.length - 1;
+    const out = new Float32Array(n);
+    const hidden = this.hidden([tokens]);
+    try {
+      for (let start = 0; start < n; start += LOGPROB_CHUNK_ROWS) {
+        const rows = Math.min(LOGPROB_CHUNK_ROWS, n - start);
+        const picked = tf.tidy(() => {
+          const logits = this.head(tf.slice(hidden, [start, 0], [rows, this.config.nEmbd]));
+          const flatIndex = Int32Array.from({ length: rows }, (_, i) => i * vocab + tokens[start + i + 1]!);
+          const target = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flatIndex, "int32"));
+          return tf.sub(target, tf.logSumExp(logits, 1));
+        });
+        out.set((await picked.data()) as Float32Array, start);
+        picked.dispose();
+      }
+    } finally {
+      hidden.dispose();
+    }
+    return out;
+  }
+
+  /** Frees the weights and cached constants; the model is unusable afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const c of this.constants.values()) tf.dispose([c.cos, c.sin, c.mask]);
+    this.constants.clear();
+    disposeModelWeights(this.weights);
+  }
+
+  /** Validates a batch and describes it for the blocks. */
+  context(tokens: number[][], hooks?: LinearHooks): ForwardContext {
+    if (this.disposed) throw new ModelInputError("the model has been disposed");
+    const batch = tokens.length;
+    const seqLen = tokens[0]?.length ?? 0;
+    if (batch === 0 || seqLen === 0) throw new ModelInputError(`the batch is empty (${batch} rows of ${seqLen} tokens)`);
+    const vocab = this.config.vocabSize;
+    tokens.forEach((row, r) => {
+      if (row.length !== seqLen) throw new ModelInputError(`batch row ${r} has ${row.length} tokens, row 0 has ${seqLen}; pad rows to one length`);
+      for (const id of row) {
+        if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new ModelInputError(`token id ${id} in batch row ${r} is outside the vocabulary [0, ${vocab})`);
+      }
+    });
+    return hooks ? { batch, seqLen, hooks } : { batch, seqLen };
+  }
+
+  /** The one place a projection is computed: frozen weight (and bias), then the caller's hook. */
+  private linear(layer: number, proj: Projection, x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
+    const { w, b } = this.weights.layers[layer]!.proj[proj];
+    const base: tf.Tensor2D = b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
+    return ctx.hooks ? ctx.hooks(layer, proj, x, base) : base;
+  }
+
+  /** Cached per-length constants, kept out of any caller's tidy. */
+  private seqConstants(seqLen: number): SeqConstants {
+    const hit = this.constants.get(seqLen);
+    if (hit) {
+      // Re-insert to mark as most recently used.
+      this.constants.delete(seqLen);
+      this.constants.set(seqLen, hit);
+      return hit;
+    }
+    const half = this.config.nRot / 2;
+    const tables = ropeTables(this.config, seqLen, this.weights.ropeFreqs);
+    const created: SeqConstants = tf.tidy(() => ({
+      cos: tf.keep(tf.tensor3d(tables.cos, [seqLen, 1, half])),
+      sin: tf.keep(tf.tensor3d(tables.sin, [seqLen, 1, half])),
+      mask: tf.keep(causalMask(seqLen)),
+    }));
+    this.constants.set(seqLen, created);
+    if (this.constants.size > MAX_CACHED_LENGTHS) {
+      const [oldest, old] = this.constants.entries().next().value!;
+      this.constants.delete(oldest);
+      tf.dispose([old.cos, old.sin, old.mask]);
+    }
+    return created;
+  }
+}
