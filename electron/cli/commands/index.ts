@@ -1,4 +1,5 @@
 import type { Command } from "../Command";
+import { dataCommand } from "./data";
 import { doctorCommand } from "./doctor";
 import { inspectModelCommand } from "./inspectModel";
 import { makeModelCommand } from "./makeModel";
@@ -6,4 +7,4 @@ import { scoreCommand } from "./score";
 
 /** Every `lora-studio` command, in the order `help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: Command<any>[] = [makeModelCommand, inspectModelCommand, scoreCommand, doctorCommand];
+export const commands: Command<any>[] = [makeModelCommand, inspectModelCommand, scoreCommand, doctorCommand, dataCommand];

@@ -1,0 +1,81 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { parse, type CsvError } from "csv-parse";
+import { problem } from "./messages";
+import { TableRows } from "./tableRowsToExamples";
+import type { ColumnMapping, Example, FileProblem } from "./types";
+
+export interface TableResult {
+  examples: Example[];
+  problems: FileProblem[];
+  columns?: ColumnMapping;
+}
+
+/**
+ * Imports a CSV (or TSV) file of question/answer rows, streamed through csv-parse, which handles the BOM, quoted
+ * newlines and delimiters (comma, semicolon or tab, detected). A row the parser cannot read is reported by line and
+ * skipped; the others import.
+ */
+export async function importCsv(path: string, name: string, opts: { columns?: ColumnMapping; tsv?: boolean; signal?: AbortSignal; onRow?: (row: number) => void } = {}): Promise<TableResult> {
+  const problems: FileProblem[] = [];
+  const parser = parse({
+    bom: true,
+    delimiter: opts.tsv ? "\t" : await sniffDelimiter(path),
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+    on_skip: (err: CsvError | undefined) => {
+      if (!err) return undefined;
+      const line = typeof err.lines === "number" ? err.lines : undefined;
+      problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `CSV: ${err.message.replace(/^Invalid [^:]*: /, "")}; the row was skipped` }));
+      return undefined;
+    },
+  });
+  createReadStream(path, { signal: opts.signal }).on("error", (e) => parser.destroy(e)).pipe(parser);
+  let table: TableRows | undefined;
+  let row = 0;
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      row++;
+      if (!table) {
+        table = new TableRows(name, rec.record, opts.columns);
+        if (!table.usable) break;
+        continue;
+      }
+      // Note: rows count records, as a spreadsheet shows them; `line` is where the record starts in the text.
+      const lineBreaks = rec.record.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
+      table.add(rec.record, row, rec.info.lines - lineBreaks);
+      opts.onRow?.(row);
+    }
+  } catch (e) {
+    if ((e as Error).name === "AbortError") throw e;
+    // A fault the parser cannot skip past (an unclosed quote...): keep the rows before it, say where it is.
+    const err = e as CsvError;
+    const line = typeof err.lines === "number" ? err.lines : undefined;
+    problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `CSV: ${err.message}; the rows from here on were not imported` }));
+  }
+  if (!table) return { examples: [], problems: [...problems, problem("FILE_EMPTY", { file: name })] };
+  return { examples: table.examples, problems: [...table.problems, ...problems], columns: table.mapping };
+}
+
+/** The delimiter of the header line: the most frequent of comma, semicolon and tab outside quotes. */
+async function sniffDelimiter(path: string): Promise<string> {
+  const handle = await open(path, "r");
+  let head: string;
+  try {
+    const buf = Buffer.alloc(16384);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (const ch of head) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === "\n") break;
+    else if (!quoted && ch in counts) counts[ch]!++;
+  }
+  return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![1] > 0 ? Object.entries(counts).sort((a, b) => b[1] - a[1])[0]![0] : ",";
+}

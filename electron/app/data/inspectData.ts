@@ -1,0 +1,64 @@
+import { ChatFormatter } from "./ChatFormatter";
+import { estimateTokens } from "./estimateTokens";
+import { exampleText } from "./exampleText";
+import { findNearDuplicates } from "./findNearDuplicates";
+import { DEFAULT_SEQ_LEN, importFiles, type ImportOptions } from "./importFiles";
+import { qualityReport, type QualityReport } from "./qualityReport";
+import { scanPii } from "./redactPii";
+import { splitDataset, type SplitResult, type SplitSettings } from "./splitDataset";
+import type { Example, FileImportResult, LongOperation } from "./types";
+
+export interface InspectOptions extends LongOperation {
+  /** Base model (GGUF): token counts under its tokenizer and chat template; without one, counts are estimated. */
+  modelPath?: string;
+  seqLen?: number;
+  columns?: ImportOptions["columns"];
+  overlapTokens?: number;
+  split?: Partial<SplitSettings>;
+}
+
+export interface Inspection {
+  files: FileImportResult[];
+  examples: Example[];
+  report: QualityReport;
+  split: SplitResult;
+  /** The formatter, when a model was given; the caller disposes it. */
+  formatter?: ChatFormatter;
+}
+
+/** Tokens that a chat template adds around each turn, for estimates without a model. */
+const TEMPLATE_TOKENS_PER_TURN = 5;
+
+/**
+ * Imports files and builds the quality report (with the personal-data scan and the split check). With a model,
+ * lengths are measured as training will see them: rendered with its chat template, tokenized by its tokenizer.
+ */
+export async function inspectData(paths: string[], options: InspectOptions = {}): Promise<Inspection> {
+  const seqLen = options.seqLen ?? DEFAULT_SEQ_LEN;
+  const formatter = options.modelPath ? await ChatFormatter.load(options.modelPath) : undefined;
+  try {
+    const files = await importFiles(paths, { seqLen, columns: options.columns, overlapTokens: options.overlapTokens, countTokens: formatter?.countTokens, signal: options.signal, onProgress: options.onProgress });
+    const examples = files.flatMap((f) => f.examples);
+    options.onProgress?.({ phase: "scan", done: 0, total: examples.length });
+    const tokenCounts = examples.map((e) => {
+      if (formatter) return formatter.render(e).tokens.length;
+      return estimateTokens(exampleText(e)) + (e.kind === "chat" ? TEMPLATE_TOKENS_PER_TURN * (e.messages?.length ?? 0) + 1 : 1);
+    });
+    const nearPairs = findNearDuplicates(examples);
+    const split = splitDataset(examples, options.split, nearPairs);
+    const pii = scanPii(examples);
+    const report = qualityReport(files, {
+      seqLen,
+      tokenCounts,
+      tokenCounter: formatter ? "model" : "estimate",
+      split,
+      nearPairs,
+      extraFindings: pii.finding ? [pii.finding] : [],
+    });
+    options.onProgress?.({ phase: "scan", done: examples.length, total: examples.length });
+    return { files, examples, report, split, ...(formatter ? { formatter } : {}) };
+  } catch (e) {
+    await formatter?.dispose();
+    throw e;
+  }
+}
