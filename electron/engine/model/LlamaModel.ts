@@ -114,12 +114,12 @@ export class LlamaModel {
   }
 
   /** logprobs[i] = log p(tokens[i+1] | tokens[0..i]), length T-1, computed without keeping all logits at once. */
-  async logprobs(tokens: number[]): Promise<Float32Array> {
+  async logprobs(tokens: number[], hooks?: LinearHooks): Promise<Float32Array> {
     if (tokens.length < 2) throw new ModelInputError(`logprobs needs at least 2 tokens, got ${tokens.length}`);
     const vocab = this.config.vocabSize;
     const n = tokens.length - 1;
     const out = new Float32Array(n);
-    const hidden = this.hidden([tokens]);
+    const hidden = this.hidden([tokens], this.context([tokens], hooks));
     try {
       for (let start = 0; start < n; start += LOGPROB_CHUNK_ROWS) {
         const rows = Math.min(LOGPROB_CHUNK_ROWS, n - start);
