@@ -4,7 +4,8 @@ import { doctorCommand } from "./doctor";
 import { inspectModelCommand } from "./inspectModel";
 import { makeModelCommand } from "./makeModel";
 import { scoreCommand } from "./score";
+import { trainCommand } from "./train";
 
 /** Every `lora-studio` command, in the order `help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: Command<any>[] = [makeModelCommand, inspectModelCommand, scoreCommand, doctorCommand, dataCommand];
+export const commands: Command<any>[] = [trainCommand, makeModelCommand, inspectModelCommand, scoreCommand, doctorCommand, dataCommand];

@@ -234,6 +234,8 @@ export class Trainer {
   private async evaluate(): Promise<boolean> {
     const { config: c } = this.o;
     const valLoss = evaluateLoss(this.o.model, this.o.adapter, this.o.validation, c.batchSize, c.seqLen);
+    // No completion token within seqLen in any validation sequence: nothing to judge by (prepared data never does this).
+    if (!Number.isFinite(valLoss)) return false;
     const s = this.state;
     const improved = s.bestValLoss === null || valLoss < s.bestValLoss - c.earlyStopMinDelta;
     if (improved) {

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LoraAdapter } from "../lora/LoraAdapter";
 import type { LlamaModel } from "../model/LlamaModel";
+import { checkpointedHidden } from "./checkpointedHidden";
 import type { Batch } from "./makeBatch";
 import { maskedCrossEntropy } from "./maskedCrossEntropy";
 
@@ -10,18 +11,33 @@ export interface LossAndGradients {
   grads: Record<string, tf.Tensor>;
 }
 
+export interface LossAndGradientsOptions {
+  /** Recompute each block in the backward pass instead of keeping its activations (TrainConfig.gradientCheckpointing). */
+  gradientCheckpointing?: boolean;
+}
+
 /**
  * Loss of one micro-batch and its gradients with respect to the adapter's variables only (the frozen base
- * weights are plain tensors, so tfjs never differentiates them).
+ * weights are plain tensors, so tfjs never differentiates them). With gradient checkpointing the result is
+ * the same (the same dropout masks included); only peak memory and time differ.
  */
-export function lossAndGradients(model: LlamaModel, adapter: LoraAdapter, batch: Batch, dropoutSeed?: () => number): LossAndGradients {
+export function lossAndGradients(
+  model: LlamaModel,
+  adapter: LoraAdapter,
+  batch: Batch,
+  dropoutSeed?: () => number,
+  options: LossAndGradientsOptions = {},
+): LossAndGradients {
   const vars = adapter.variables();
   const names = new Map([...vars].map(([name, v]) => [v.name, name]));
-  const hooks = adapter.hooks(dropoutSeed ? { dropoutSeed } : {});
-  const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(model, batch, hooks), [...vars.values()]);
-  const loss = value.dataSync()[0]!;
+  const seeding = dropoutSeed ? { dropoutSeed } : {};
+  const loss = options.gradientCheckpointing
+    ? () => maskedCrossEntropy(model, batch, undefined, checkpointedHidden(model, batch.inputs, adapter, seeding))
+    : () => maskedCrossEntropy(model, batch, adapter.hooks(seeding));
+  const { value, grads } = tf.variableGrads(loss, [...vars.values()]);
+  const lossValue = value.dataSync()[0]!;
   value.dispose();
   const byName: Record<string, tf.Tensor> = {};
   for (const [tfName, g] of Object.entries(grads)) byName[names.get(tfName)!] = g;
-  return { loss, grads: byName };
+  return { loss: lossValue, grads: byName };
 }

@@ -1,0 +1,29 @@
+import type { TrainingOutcome } from "../../engine/training/runTrainingJob";
+import type { TrainJob } from "../../engine/training/TrainJob";
+
+export type RunStatus = "running" | "finished" | "failed" | "interrupted" | "cancelled";
+
+/** DIR/run.json: the training record, rewritten atomically as the run progresses. */
+export interface RunRecord {
+  version: 1;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+  baseModel: { path: string; sha256: string; architecture: string; parameters: number };
+  data: {
+    files: { path: string; sha256?: string }[];
+    /** sha256 of the prepared sequences trained on (train.jsonl then validation.jsonl). */
+    sha256: string;
+    trainExamples: number;
+    validationExamples: number;
+    excludedExamples: number;
+    truncatedExamples: number;
+    /** The dataset record (import report, split, redactions), relative to the run folder. */
+    datasetRecord: string;
+  };
+  job: TrainJob;
+  /** Each start of the worker: a fresh run, then any resumes. */
+  attempts: { startedAt: string; endedAt?: string; fromStep: number | null; status?: RunStatus; cause?: string }[];
+  result?: TrainingOutcome;
+  error?: { code: string; message: string; resumable: boolean };
+}

@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync } from "node:fs";
+import { access, constants, mkdir, readFile, stat } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { inspectModel } from "../../engine/gguf/inspectModel";
+import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
+import type { TrainConfig } from "../../engine/training/TrainConfig";
+import type { TrainJob } from "../../engine/training/TrainJob";
+import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { prepareDataset } from "../data/prepareDataset";
+import { forkTrainingWorker, type TrainingProcess } from "./forkTrainingWorker";
+import type { RunRecord, RunStatus } from "./RunRecord";
+import { TrainInputError } from "./TrainInputError";
+
+export interface TrainRequest {
+  modelPath: string;
+  dataPaths: string[];
+  outDir: string;
+  config: TrainConfig;
+  /** Share of examples held out for validation (default 0.1; 0 turns validation and early stopping off). */
+  valSplit?: number;
+  backend?: TrainJob["backend"];
+}
+
+/**
+ * Checks every input before anything heavy happens (model readable and trainable, sequence length within its
+ * context, data files present, output folder writable), prepares the dataset with the model's own chat
+ * template into DIR/data, and writes DIR/run.json. Returns the job for the worker.
+ */
+export async function prepareTrainingRun(request: TrainRequest, log: (line: string) => void = () => {}): Promise<RunRecord> {
+  const outDir = resolve(request.outDir);
+  const modelPath = resolve(request.modelPath);
+  if (!existsSync(modelPath)) throw new TrainInputError(`model file ${modelPath} does not exist; give the path of a .gguf model`);
+  const model = await inspectModel(modelPath);
+  if (!model.trainable) throw new TrainInputError(`${modelPath} cannot be trained here: ${model.notTrainableReason}`);
+  const seqLen = request.config.seqLen;
+  if (model.contextLength && seqLen > model.contextLength) {
+    throw new TrainInputError(`sequence length ${seqLen} is longer than the model's context (${model.contextLength} tokens); use --seq-len ${model.contextLength} or less`);
+  }
+  if (request.dataPaths.length === 0) throw new TrainInputError("no data given; pass one or more files with --data");
+  for (const p of request.dataPaths) {
+    const s = await stat(p).catch(() => null);
+    if (!s) throw new TrainInputError(`data file ${resolve(p)} does not exist`);
+    if (!s.isFile()) throw new TrainInputError(`data path ${resolve(p)} is not a file`);
+    if (s.size === 0) throw new TrainInputError(`data file ${resolve(p)} is empty`);
+  }
+  await ensureWritable(outDir);
+  if (existsSync(join(outDir, "run.json"))) {
+    throw new TrainInputError(`${outDir} already holds a training run; continue it with --resume ${outDir} or choose another --out folder`);
+  }
+
+  log(`preparing data with ${model.architecture}'s chat template...`);
+  const dataDir = join(outDir, "data");
+  const valSplit = request.valSplit ?? 0.1;
+  const dataset = await prepareDataset(request.dataPaths.map((p) => resolve(p)), {
+    modelPath,
+    outDir: dataDir,
+    seqLen,
+    split: valSplit > 0 ? { fraction: valSplit, seed: request.config.seed } : { fraction: 0, min: 0, max: 0, seed: request.config.seed },
+  });
+  if (dataset.counts.train === 0) {
+    const errors = dataset.report.findings.filter((f) => f.severity === "error").slice(0, 3).map((f) => f.message.en);
+    throw new TrainInputError(`no usable training example in ${request.dataPaths.join(", ")}${errors.length ? `: ${errors.join("; ")}` : ""}; run \`lora-studio data inspect\` on the files for details`);
+  }
+  const trainPath = join(dataDir, "train.jsonl");
+  const validationPath = dataset.counts.validation > 0 ? join(dataDir, "validation.jsonl") : null;
+  const now = new Date().toISOString();
+  const record: RunRecord = {
+    version: 1,
+    status: "running",
+    createdAt: now,
+    updatedAt: now,
+    baseModel: { path: modelPath, sha256: model.sha256, architecture: model.architecture, parameters: model.parameters },
+    data: {
+      files: dataset.files.map((f) => ({ path: f.path, ...(f.sha256 ? { sha256: f.sha256 } : {}) })),
+      sha256: await sha256Files(validationPath ? [trainPath, validationPath] : [trainPath]),
+      trainExamples: dataset.counts.train,
+      validationExamples: dataset.counts.validation,
+      excludedExamples: dataset.counts.excluded,
+      truncatedExamples: dataset.counts.truncated,
+      datasetRecord: relative(outDir, join(dataDir, "dataset.json")),
+    },
+    job: { modelPath, trainPath, validationPath, outDir, config: request.config, resume: false, ...(request.backend ? { backend: request.backend } : {}) },
+    attempts: [],
+  };
+  await writeJsonAtomic(join(outDir, "run.json"), record);
+  return record;
+}
+
+/** Reads DIR/run.json of an interrupted, paused or cancelled run, to continue it from its newest checkpoint. */
+export async function loadRunForResume(outDir: string): Promise<RunRecord> {
+  const path = join(resolve(outDir), "run.json");
+  const text = await readFile(path, "utf8").catch(() => null);
+  if (text === null) throw new TrainInputError(`${path} does not exist: --resume takes the --out folder of an earlier run`);
+  const record = JSON.parse(text) as RunRecord;
+  if (record.status === "finished") throw new TrainInputError(`the run in ${resolve(outDir)} already finished; start a new run with another --out folder`);
+  return { ...record, job: { ...record.job, resume: true } };
+}
+
+export interface RunHandle {
+  process: TrainingProcess;
+  /** Resolves with the final record once the worker has ended, however it ended. */
+  finished: Promise<RunRecord>;
+}
+
+/** Starts (or resumes) the worker for a prepared run, keeping run.json up to date. */
+export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) => void): RunHandle {
+  const runJson = join(record.job.outDir, "run.json");
+  const attempt: RunRecord["attempts"][number] = { startedAt: new Date().toISOString(), fromStep: null };
+  const current: RunRecord = { ...record, status: "running", attempts: [...record.attempts, attempt] };
+  delete current.error;
+  const proc = forkTrainingWorker(record.job, (e) => {
+    if (e.type === "started") attempt.fromStep = e.resumedFromStep;
+    onEvent(e);
+  });
+  const finished = (async () => {
+    await writeJsonAtomic(runJson, current);
+    const result = await proc.done;
+    let status: RunStatus;
+    if (result.status === "finished") {
+      status = result.outcome.reason === "cancelled" ? "cancelled" : "finished";
+      current.result = result.outcome;
+    } else if (result.status === "failed") {
+      status = "failed";
+      current.error = { code: result.error.code, message: result.error.message, resumable: existsSync(join(record.job.outDir, "checkpoints")) };
+    } else {
+      status = "interrupted";
+      current.error = { code: "WorkerDied", message: `${result.cause}; continue with \`lora-studio train --resume ${record.job.outDir}\``, resumable: true };
+      attempt.cause = result.cause;
+    }
+    current.status = status;
+    attempt.status = status;
+    attempt.endedAt = new Date().toISOString();
+    current.updatedAt = attempt.endedAt;
+    current.job = { ...current.job, resume: false };
+    await writeJsonAtomic(runJson, current);
+    return current;
+  })();
+  return { process: proc, finished };
+}
+
+async function ensureWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new TrainInputError(`output folder ${dir} is not writable (${(error as Error).message.split("\n")[0]}); choose another --out folder`);
+  }
+}
+
+async function sha256Files(paths: string[]): Promise<string> {
+  const hash = createHash("sha256");
+  for (const p of paths) for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}

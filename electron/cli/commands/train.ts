@@ -1,0 +1,176 @@
+import { UsageError, type Command, type CommandArgs } from "../Command";
+import { optionalChoice, optionalString } from "../args";
+import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
+import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { PROJECTIONS } from "../../engine/model/ModelWeights";
+import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
+import { loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../app/training/trainRun";
+import type { RunRecord } from "../../app/training/RunRecord";
+import { formatConfigError } from "../formatConfigError";
+
+const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+
+export const trainCommand: Command<RunRecord> = {
+  name: "train",
+  summary: "train a LoRA adapter on your data in a separate process (resumable)",
+  usage: [
+    "lora-studio train --model FILE.gguf --data FILE... --out DIR [options] [--json]",
+    "lora-studio train --resume DIR [--json]",
+    "",
+    "  --rank N --alpha X --dropout X --rslora    LoRA shape (default rank 16, alpha 32, dropout 0.05)",
+    `  --targets LIST                            ${PROJECTIONS.join(",")} (default all), or a preset: ${Object.keys(TARGET_PRESETS).join(", ")}`,
+    "  --epochs X --max-steps N                  training length (default 3 epochs)",
+    "  --lr X --batch N --accum N --seq-len N    optimisation (default 2e-4, 1, 4, 512)",
+    "  --val-split X --eval-every N              validation share (default 0.1) and cadence in steps (default once per epoch)",
+    "  --early-stop-patience N                   evaluations without improvement before stopping (default 3; 0 = off)",
+    "  --seed N --checkpoint-every N --gradient-checkpointing",
+    `  --backend ${BACKENDS.join("|")}`,
+    "",
+    "Writes DIR/adapter.gguf (best validation loss), DIR/adapter-last.gguf, DIR/metrics.jsonl, DIR/run.json, DIR/checkpoints/.",
+    "Ctrl-C saves a checkpoint and stops; --resume DIR continues.",
+  ].join("\n"),
+  options: {
+    model: { type: "string" },
+    data: { type: "string", multiple: true },
+    out: { type: "string" },
+    resume: { type: "string" },
+    rank: { type: "string" },
+    alpha: { type: "string" },
+    dropout: { type: "string" },
+    targets: { type: "string" },
+    rslora: { type: "boolean" },
+    epochs: { type: "string" },
+    "max-steps": { type: "string" },
+    lr: { type: "string" },
+    batch: { type: "string" },
+    accum: { type: "string" },
+    "seq-len": { type: "string" },
+    "val-split": { type: "string" },
+    seed: { type: "string" },
+    backend: { type: "string" },
+    "checkpoint-every": { type: "string" },
+    "eval-every": { type: "string" },
+    "early-stop-patience": { type: "string" },
+    "gradient-checkpointing": { type: "boolean" },
+  },
+  allowPositionals: true,
+  async run(args, io) {
+    const resumeDir = optionalString(args, "resume");
+    let record: RunRecord;
+    if (resumeDir) {
+      record = await loadRunForResume(resumeDir);
+    } else {
+      const model = optionalString(args, "model");
+      const out = optionalString(args, "out");
+      const data = [...((args.values.data as string[] | undefined) ?? []), ...args.positionals];
+      if (!model) throw new UsageError("missing --model (the base model, a .gguf file)");
+      if (!out) throw new UsageError("missing --out (the folder the run writes to)");
+      if (data.length === 0) throw new UsageError("missing --data (one or more data files)");
+      const valSplit = numberOption(args, "val-split");
+      if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
+      record = await prepareTrainingRun(
+        { modelPath: model, dataPaths: data, outDir: out, config: configFromArgs(args), ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) },
+        io.log,
+      );
+      io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);
+    }
+    const handle = startTrainingRun(record, (e) => io.log(describe(e)));
+    const onInterrupt = () => {
+      io.log("stopping: saving a checkpoint (Ctrl-C again to kill without one)...");
+      process.off("SIGINT", onInterrupt);
+      handle.process.cancel();
+    };
+    process.on("SIGINT", onInterrupt);
+    const final = await handle.finished.finally(() => process.off("SIGINT", onInterrupt));
+    if (final.status === "failed" || final.status === "interrupted") throw new Error(final.error!.message);
+    return final;
+  },
+  format: (r) =>
+    r.status === "cancelled"
+      ? `stopped at step ${r.result?.step}; continue with: lora-studio train --resume ${r.job.outDir}`
+      : `done (${r.result?.reason}) after ${r.result?.step} steps: final loss ${r.result?.finalLoss?.toFixed(4)}, best validation loss ${r.result?.bestValLoss?.toFixed(4) ?? "n/a"}\nadapter: ${r.result?.adapterPath}`,
+};
+
+function describe(e: TrainingEvent): string {
+  switch (e.type) {
+    case "started":
+      return `training ${e.trainableParameters.toLocaleString("en")} parameters (${e.trainablePercent.toFixed(3)}% of the model) for ${e.totalSteps} steps on ${e.backend}${e.resumedFromStep !== null ? `, resuming at step ${e.resumedFromStep}` : ""}`;
+    case "step":
+      return `step ${e.step}/${e.totalSteps}  epoch ${e.epoch.toFixed(2)}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.tokensPerSecond.toFixed(0)} tok/s  ETA ${Math.round(e.etaSeconds)} s`;
+    case "eval":
+      return `  validation loss ${e.valLoss.toFixed(4)}${e.improved ? " (best so far)" : ` (no improvement ${e.evalsWithoutImprovement}x)`}`;
+    case "checkpoint":
+      return `  checkpoint at step ${e.step} (${e.reason})`;
+    case "paused":
+      return `paused at step ${e.step}`;
+    case "resumed":
+      return `resumed at step ${e.step}`;
+    case "finished":
+      return `finished: ${e.reason} at step ${e.step}`;
+    case "failed":
+      return `failed at step ${e.step}: ${e.error.message}`;
+    default:
+      return e satisfies never;
+  }
+}
+
+function numberOption(args: CommandArgs, name: string): number | undefined {
+  const v = optionalString(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
+  return n;
+}
+
+function backendOption(args: CommandArgs): { backend?: (typeof BACKENDS)[number] } {
+  const backend = optionalChoice(args, "backend", BACKENDS);
+  return backend ? { backend } : {};
+}
+
+/** The command line as a TrainConfig; zod checks ranges and names the option in its message. */
+function configFromArgs(args: CommandArgs): TrainConfig {
+  const n = (name: string) => numberOption(args, name);
+  const targets = optionalString(args, "targets");
+  const lora = {
+    rank: n("rank"),
+    alpha: n("alpha"),
+    dropout: n("dropout"),
+    rslora: args.values.rslora === true ? true : undefined,
+    targets: targets === undefined ? undefined : targets in TARGET_PRESETS ? [...TARGET_PRESETS[targets as keyof typeof TARGET_PRESETS]] : targets.split(",").map((t) => t.trim()),
+  };
+  const raw = {
+    lora: Object.fromEntries(Object.entries(lora).filter(([, v]) => v !== undefined)),
+    epochs: n("epochs"),
+    maxSteps: n("max-steps"),
+    lr: n("lr"),
+    batchSize: n("batch"),
+    gradAccum: n("accum"),
+    seqLen: n("seq-len"),
+    seed: n("seed"),
+    checkpointEvery: n("checkpoint-every"),
+    evalEvery: n("eval-every"),
+    earlyStopPatience: n("early-stop-patience"),
+    gradientCheckpointing: args.values["gradient-checkpointing"] === true ? true : undefined,
+  };
+  const parsed = TrainConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), { reportInput: true });
+  if (!parsed.success) throw new UsageError(formatConfigError(parsed.error, OPTION_NAMES));
+  return parsed.data;
+}
+
+/** Config field paths and the options that set them, so errors name what the user typed. */
+const OPTION_NAMES: Record<string, string> = {
+  "lora.rank": "--rank",
+  "lora.alpha": "--alpha",
+  "lora.dropout": "--dropout",
+  "lora.targets": "--targets",
+  epochs: "--epochs",
+  maxSteps: "--max-steps",
+  lr: "--lr",
+  batchSize: "--batch",
+  gradAccum: "--accum",
+  seqLen: "--seq-len",
+  seed: "--seed",
+  checkpointEvery: "--checkpoint-every",
+  evalEvery: "--eval-every",
+  earlyStopPatience: "--early-stop-patience",
+};

@@ -1,0 +1,62 @@
+/**
+ * The training process's entry point. Note: training runs in its own process because the wasm heap never
+ * shrinks (ending the process is the only way to give memory back) and a long synchronous step must not
+ * freeze the app. The same script is forked by Node (CLI, tests) and started as an Electron utilityProcess;
+ * only the message channel differs, and this file stays a thin adapter over engine/training.
+ */
+import { runTrainingJob } from "../engine/training/runTrainingJob";
+import { TrainerControl } from "../engine/training/TrainerControl";
+import { TrainJobSchema, type TrainWorkerCommand, type TrainWorkerMessage } from "../engine/training/TrainJob";
+
+interface Channel {
+  send(message: TrainWorkerMessage): void;
+  onMessage(handler: (message: TrainWorkerCommand) => void): void;
+}
+
+/** Electron's utilityProcess exposes process.parentPort; a Node fork has process.send. */
+function channel(): Channel {
+  const parentPort = (process as unknown as { parentPort?: { postMessage(m: unknown): void; on(e: "message", h: (e: { data: unknown }) => void): void } }).parentPort;
+  if (parentPort) {
+    return { send: (m) => parentPort.postMessage(m), onMessage: (h) => parentPort.on("message", (e) => h(e.data as TrainWorkerCommand)) };
+  }
+  if (!process.send) throw new Error("trainWorker must be started by a parent process (child_process.fork or utilityProcess.fork)");
+  return { send: (m) => process.send!(m), onMessage: (h) => process.on("message", (m) => h(m as TrainWorkerCommand)) };
+}
+
+const io = channel();
+const control = new TrainerControl();
+let started = false;
+
+io.onMessage((command) => {
+  switch (command.type) {
+    case "start":
+      if (started) return;
+      started = true;
+      void start(command.job);
+      return;
+    case "pause":
+      return control.request("pause");
+    case "resume":
+      return control.request("run");
+    case "cancel":
+      return control.request("cancel");
+    default:
+      return command satisfies never;
+  }
+});
+
+async function start(rawJob: unknown): Promise<void> {
+  try {
+    const job = TrainJobSchema.parse(rawJob);
+    const outcome = await runTrainingJob(job, control, (event) => io.send({ type: "event", event }));
+    io.send({ type: "done", outcome });
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    io.send({ type: "error", error: { code: err.name, message: err.message.split("\n")[0]! } });
+  } finally {
+    // Let the last message flush, then end the process: that is what returns the wasm heap to the system.
+    setTimeout(() => process.exit(0), 50);
+  }
+}
+
+io.send({ type: "ready" });
