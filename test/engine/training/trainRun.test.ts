@@ -116,6 +116,31 @@ describe("lora-studio train", () => {
     expect(final.result?.finalLoss).toBeCloseTo(clean.result!.finalLoss!, 5);
   });
 
+  it("pauses on a message with a checkpoint, resumes on another, and cancels resumably", async () => {
+    const out = join(dir, "paused");
+    const record = await prepareTrainingRun({ modelPath: model, dataPaths: [data], outDir: out, config });
+    const events: TrainingEvent[] = [];
+    const handle = startTrainingRun(record, (e) => {
+      events.push(e);
+      if (e.type === "step" && e.step === 3) handle.process.pause();
+      if (e.type === "paused") setTimeout(() => handle.process.resume(), 300);
+      if (e.type === "step" && e.step === 9) handle.process.cancel();
+    });
+    const final = await handle.finished;
+    const kinds = events.map((e) => (e.type === "checkpoint" ? `checkpoint:${e.reason}` : e.type));
+    expect(kinds).toContain("checkpoint:pause");
+    expect(kinds.indexOf("paused")).toBeLessThan(kinds.indexOf("resumed"));
+    const stepsWhilePaused = events.slice(kinds.indexOf("paused"), kinds.indexOf("resumed")).filter((e) => e.type === "step");
+    expect(stepsWhilePaused).toHaveLength(0);
+    expect(final.status).toBe("cancelled");
+    expect(final.result?.reason).toBe("cancelled");
+    expect(kinds).toContain("checkpoint:cancel");
+    // A cancelled run can be continued to the end.
+    const rest = await startTrainingRun(await loadRunForResume(out), () => {}).finished;
+    expect(rest.status).toBe("finished");
+    expect(rest.result?.step).toBe(14);
+  });
+
   it("refuses bad input before loading the model, naming the problem", async () => {
     const gpt2 = join(dir, "gpt2.gguf");
     await writeGguf(gpt2, [{ key: "general.architecture", type: GgufValueType.STRING, value: "gpt2" }], []);

@@ -33,9 +33,11 @@ const WEIGHT_TYPE: Record<TinyDtype, number> = { f32: GgmlType.F32, f16: GgmlTyp
 
 /**
  * Writes a random-weight model of a preset shape with a working tokenizer and ChatML template, that llama.cpp
- * loads and runs. Note on the initialisation: the embedding is N(0, 0.3) and shared with the output head
- * (tied) on the small presets (an untied head is N(0, 2/sqrt(dim))), so logits have a useful spread and a LoRA-only run can still reshape the
- * output distribution; a head of tiny scale keeps every distribution near uniform and loss barely moves.
+ * loads and runs. Note on the initialisation: with a tied head (the small presets), the logits of a normed
+ * hidden state h are h·E_j, at most dim * std for a state aligned with E_j; the embedding std is min(0.3, 16/dim),
+ * so a LoRA-only run can reach confident predictions (16 nats of logit range) at every width without starting
+ * absurdly peaked (std 0.3 at width 256 gives logits near 77). An untied head is N(0, 2/sqrt(dim)). A head of
+ * tiny scale keeps every distribution near uniform and loss barely moves.
  * Projections are N(0, 0.5/sqrt(in)), with residual outputs further divided by sqrt(2 * layers).
  */
 export async function makeTinyModel(options: MakeTinyModelOptions): Promise<TinyModelSummary> {
@@ -73,7 +75,9 @@ export async function makeTinyModel(options: MakeTinyModelOptions): Promise<Tiny
     parameters += dims.reduce((a, b) => a * b, 1);
     tensors.push({ name, dims, type, data: () => initValues(dims, init, seed, name) });
   };
-  add("token_embd.weight", [shape.dim, shape.vocab], weightType, { normal: 0.3 });
+  // Tied: a hidden state near token t's embedding gets logit dim * std for t; 16 nats of reach at every width.
+  const embStd = shape.tiedEmbeddings ? Math.min(0.3, 16 / shape.dim) : 0.3;
+  add("token_embd.weight", [shape.dim, shape.vocab], weightType, { normal: embStd });
   add("output_norm.weight", [shape.dim], GgmlType.F32, { around: 1, std: 0.1 });
   if (!shape.tiedEmbeddings) add("output.weight", [shape.dim, shape.vocab], weightType, { normal: 2 / Math.sqrt(shape.dim) });
   const qOut = shape.heads * headDim;
