@@ -3,7 +3,7 @@ import type { LoraAdapter, LoraWeights } from "../lora/LoraAdapter";
 import type { LlamaModel } from "../model/LlamaModel";
 import { Rng } from "../util/Rng";
 import { AdamW } from "./AdamW";
-import { saveCheckpoint, type CheckpointContent } from "./checkpointStore";
+import { saveCheckpoint, type CheckpointContent, type WriteSynced } from "./checkpointStore";
 import { evaluateLoss } from "./evaluateLoss";
 import { learningRate } from "./learningRate";
 import { lossAndGradients } from "./lossAndGradients";
@@ -45,6 +45,8 @@ export interface TrainerOptions {
   control: TrainerControl;
   /** Continue from this checkpoint (same config and data). */
   resume?: TrainerCheckpoint;
+  /** How checkpoint files are written (tests inject a full disk). */
+  writeCheckpointFile?: WriteSynced;
 }
 
 export interface TrainerResult {
@@ -143,6 +145,10 @@ export class Trainer {
         bestStep: this.state.bestStep,
       });
       return { reason, state: this.state, last: await this.o.adapter.getWeights(), best: this.best };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      this.o.emit({ type: "failed", step: this.state.step, error: { code: err.name, message: err.message.split("\n")[0]! }, resumable: true });
+      throw error;
     } finally {
       this.optimizer.dispose();
     }
@@ -257,7 +263,7 @@ export class Trainer {
       adapter: await this.o.adapter.getWeights(),
       best: this.best,
       optimizer: await this.optimizer.getState(),
-    });
+    }, this.o.writeCheckpointFile ? { write: this.o.writeCheckpointFile } : {});
     this.o.emit({ type: "checkpoint", step: this.state.step, path, reason });
   }
 

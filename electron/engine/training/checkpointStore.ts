@@ -26,17 +26,51 @@ interface TensorIndexEntry {
 
 const PREFIX = "step-";
 
+/** The one write the store does, injectable so tests can make it fail like a full disk. */
+export type WriteSynced = (path: string, chunks: ArrayBufferView[]) => Promise<void>;
+
 /**
  * Writes checkpoint DIR/step-<n>/ atomically: into a temporary folder, flushed to disk, then renamed, so a
  * crash or a full disk never leaves a half-written checkpoint; older ones are removed only afterwards,
  * keeping the newest `keep`.
  */
-export async function saveCheckpoint<S, C>(dir: string, step: number, content: CheckpointContent<S, C>, keep = 2): Promise<string> {
+export async function saveCheckpoint<S, C>(
+  dir: string,
+  step: number,
+  content: CheckpointContent<S, C>,
+  options: { keep?: number; write?: WriteSynced } = {},
+): Promise<string> {
+  const { keep = 2, write = writeSynced } = options;
   await mkdir(dir, { recursive: true });
   const name = `${PREFIX}${String(step).padStart(7, "0")}`;
   const tmp = join(dir, `.tmp-${name}-${process.pid}`);
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp);
+  try {
+    await writeContent(tmp, step, content, write);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    const code = (error as { code?: string }).code;
+    if (code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG") {
+      throw new CheckpointWriteError(
+        `no space left to write the checkpoint of step ${step} in ${dir} (${code}); the previous checkpoint is intact: free some disk space, then continue with --resume`,
+      );
+    }
+    throw error;
+  }
+  const final = join(dir, name);
+  await rm(final, { recursive: true, force: true });
+  await rename(tmp, final);
+  const all = await listCheckpoints(dir);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old), { recursive: true, force: true });
+  return final;
+}
+
+export class CheckpointWriteError extends Error {
+  override name = "CheckpointWriteError";
+}
+
+async function writeContent<S, C>(tmp: string, step: number, content: CheckpointContent<S, C>, write: WriteSynced): Promise<void> {
   const index: TensorIndexEntry[] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
@@ -53,15 +87,9 @@ export async function saveCheckpoint<S, C>(dir: string, step: number, content: C
   addGroup("adam_m", Object.fromEntries(moments.map(([n, m]) => [n, { shape: [m.m.length], values: m.m }])));
   addGroup("adam_v", Object.fromEntries(moments.map(([n, m]) => [n, { shape: [m.v.length], values: m.v }])));
 
-  await writeSynced(join(tmp, "tensors.bin"), chunks);
+  await write(join(tmp, "tensors.bin"), chunks);
   const meta = { version: 1, step, state: content.state, config: content.config, optimizerStep: content.optimizer.step, tensors: index };
-  await writeSynced(join(tmp, "checkpoint.json"), [new TextEncoder().encode(JSON.stringify(meta))]);
-  const final = join(dir, name);
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  const all = await listCheckpoints(dir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old), { recursive: true, force: true });
-  return final;
+  await write(join(tmp, "checkpoint.json"), [new TextEncoder().encode(JSON.stringify(meta))]);
 }
 
 /** The newest complete checkpoint in DIR, or null when there is none. */

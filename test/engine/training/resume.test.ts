@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +7,7 @@ import { openGguf } from "../../../electron/engine/gguf/GgufFile";
 import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel";
 import { LoraAdapter } from "../../../electron/engine/lora/LoraAdapter";
 import { LlamaModel } from "../../../electron/engine/model/LlamaModel";
-import { loadLatestCheckpoint } from "../../../electron/engine/training/checkpointStore";
+import { loadLatestCheckpoint, type WriteSynced } from "../../../electron/engine/training/checkpointStore";
 import type { TrainingSequence } from "../../../electron/engine/training/makeBatch";
 import { Trainer, type TrainerCheckpoint } from "../../../electron/engine/training/Trainer";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
@@ -102,6 +103,30 @@ describe("resuming a training run", () => {
       expect(Math.max(...t.values.map((v, i) => Math.abs(v - other[i]!))), name).toBeLessThanOrEqual(1e-6);
     }
     expect(second.result.state.bestStep).toBe(full.result.state.bestStep);
+  });
+
+  it("fails cleanly on a full disk and keeps the last checkpoint intact", async () => {
+    const ckpt = join(dir, "full-disk");
+    let writes = 0;
+    // The third checkpoint's tensor file hits a full disk half-way.
+    const write: WriteSynced = async (path, chunks) => {
+      if (path.endsWith("tensors.bin") && ++writes === 3) {
+        await writeFile(path, new Uint8Array(chunks[0]!.buffer).slice(0, 100));
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      }
+      await writeFile(path, Buffer.concat(chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength))));
+    };
+    const events: TrainingEvent[] = [];
+    const adapter = LoraAdapter.create(model.config, config.lora, config.seed);
+    const trainer = new Trainer({ model, adapter, config, train, validation, checkpointDir: ckpt, control: new TrainerControl(), writeCheckpointFile: write, emit: (e) => events.push(e) });
+    await expect(trainer.run()).rejects.toThrow(/no space left to write the checkpoint of step 12 .* previous checkpoint is intact/);
+    adapter.dispose();
+    const failed = events.at(-1);
+    expect(failed?.type === "failed" && failed.resumable).toBe(true);
+    expect(readdirSync(ckpt)).toEqual(["step-0000004", "step-0000008"]); // no half-written folder left behind
+    const latest = await loadLatestCheckpoint<TrainerCheckpoint["state"], TrainerCheckpoint["config"]>(ckpt);
+    expect(latest?.step).toBe(8);
+    expect(Object.keys(latest!.adapter)).toHaveLength(2 * 3 * model.config.nLayer);
   });
 
   it("keeps only the newest checkpoints, each complete", async () => {
