@@ -3,6 +3,7 @@ import { GgufValueType, type GgufKv } from "../gguf/types";
 import { writeGguf, type GgufTensorToWrite } from "../gguf/writeGguf";
 import type { LoraConfig } from "./LoraConfig";
 import type { LoraWeights } from "./LoraAdapter";
+import { transpose2d } from "../util/transpose2d";
 
 /**
  * Writes adapter weights as a GGUF LoRA that llama.cpp loads (FORMATS.md): general.type "adapter",
@@ -29,13 +30,7 @@ export async function writeLoraGguf(path: string, weights: LoraWeights, config: 
     .map(([name, w]) => {
       const [rows, cols] = w.shape as [number, number];
       // Our [rows, cols] transposed is [cols, rows] row-major, whose ggml ne is [rows, cols].
-      return { name, dims: [rows, cols], type: GgmlType.F32, data: () => transpose(w.values, rows, cols) };
+      return { name, dims: [rows, cols], type: GgmlType.F32, data: () => transpose2d(w.values, rows, cols) };
     });
   await writeGguf(path, kvs, tensors);
-}
-
-function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = values[i * cols + j]!;
-  return out;
 }

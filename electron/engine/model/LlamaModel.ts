@@ -2,8 +2,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { applyRope } from "./applyRope";
 import { causalAttention, causalMask } from "./causalAttention";
 import { ModelInputError } from "./errors";
+import { frozenMatMul } from "./frozenMatMul";
 import { readModelConfig, type GgufMetadataSource, type ModelConfig } from "./ModelConfig";
-import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type LoadWeightsOptions, type ModelWeights, type Projection } from "./ModelWeights";
+import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type LayerWeights, type LoadWeightsOptions, type ModelWeights, type Projection } from "./ModelWeights";
+import { dequantizeLayer, dequantizeRows, dequantizeTransposed } from "./QuantizedWeights";
 import { rmsNorm } from "./rmsNorm";
 import { ropeTables } from "./ropeTables";
 
@@ -77,20 +79,25 @@ export class LlamaModel {
 
   /** Token embeddings [B*T, nEmbd]. Gather on a frozen tensor: no gradient flows into the table. */
   embed(tokens: number[][]): tf.Tensor2D {
-    return tf.tidy(() => tf.gather(this.weights.tokenEmbd, tf.tensor1d(tokens.flat(), "int32")));
+    const { tokenEmbd, quantized } = this.weights;
+    if (tokenEmbd) return tf.tidy(() => tf.gather(tokenEmbd, tf.tensor1d(tokens.flat(), "int32")));
+    // Kept quantized: only the rows looked up are dequantized (the same values the F32 table would hold).
+    return tf.tensor2d(dequantizeRows(quantized!.tokenEmbd, tokens.flat()), [tokens.flat().length, this.config.nEmbd]);
   }
 
   /** One transformer block on the residual stream x [B*T, nEmbd]. */
   block(layer: number, x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
     const { nHead, nHeadKv, headDim, nRot, ropeType, rmsEps } = this.config;
-    const w = this.weights.layers[layer]!;
     const { cos, sin, mask } = this.seqConstants(ctx.seqLen);
     const heads = (t: tf.Tensor2D, n: number) => tf.reshape(t, [ctx.batch, ctx.seqLen, n, headDim]) as tf.Tensor4D;
     return tf.tidy(() => {
+      // Kept-quantized weights are dequantized here and freed when the block's tidy ends.
+      const w = this.layerWeights(layer);
+      const linear = (proj: Projection, input: tf.Tensor2D) => this.linear(layer, proj, input, ctx, w);
       const h = rmsNorm(x, w.attnNorm, rmsEps);
-      let q = heads(this.linear(layer, "q", h, ctx), nHead);
-      let k = heads(this.linear(layer, "k", h, ctx), nHeadKv);
-      const v = heads(this.linear(layer, "v", h, ctx), nHeadKv);
+      let q = heads(linear("q", h), nHead);
+      let k = heads(linear("k", h), nHeadKv);
+      const v = heads(linear("v", h), nHeadKv);
       if (w.qNorm && w.kNorm) {
         q = rmsNorm(q, w.qNorm, rmsEps);
         k = rmsNorm(k, w.kNorm, rmsEps);
@@ -98,13 +105,13 @@ export class LlamaModel {
       q = applyRope(q, cos, sin, nRot, ropeType);
       k = applyRope(k, cos, sin, nRot, ropeType);
       const attn = causalAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
-      const x1: tf.Tensor2D = tf.add(x, this.linear(layer, "o", attn, ctx));
+      const x1: tf.Tensor2D = tf.add(x, linear("o", attn));
       const h2 = rmsNorm(x1, w.ffnNorm, rmsEps);
-      const gate = this.linear(layer, "gate", h2, ctx);
-      const up = this.linear(layer, "up", h2, ctx);
+      const gate = linear("gate", h2);
+      const up = linear("up", h2);
       // SwiGLU: silu(g) = g * sigmoid(g).
       const act: tf.Tensor2D = tf.mul(tf.mul(gate, tf.sigmoid(gate)), up);
-      return tf.add(x1, this.linear(layer, "down", act, ctx));
+      return tf.add(x1, linear("down", act));
     });
   }
 
@@ -163,10 +170,22 @@ export class LlamaModel {
     return hooks ? { batch, seqLen, hooks } : { batch, seqLen };
   }
 
+  /** A block's weights as tensors: the loaded ones, or kept-quantized ones dequantized into the caller's tidy. */
+  private layerWeights(layer: number): LayerWeights {
+    const loaded = this.weights.layers[layer];
+    if (loaded) return loaded;
+    const quantized = this.weights.quantized?.layers[layer];
+    if (!quantized) throw new ModelInputError(`the model has no layer ${layer}`);
+    return dequantizeLayer(quantized);
+  }
+
   /** The one place a projection is computed: frozen weight (and bias), then the caller's hook. */
-  private linear(layer: number, proj: Projection, x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
-    const { w, b } = this.weights.layers[layer]!.proj[proj];
-    const base: tf.Tensor2D = b ? tf.add(tf.matMul(x, w), b) : tf.matMul(x, w);
+  private linear(layer: number, proj: Projection, x: tf.Tensor2D, ctx: ForwardContext, weights: LayerWeights): tf.Tensor2D {
+    const { w, b } = weights.proj[proj];
+    // Kept quantized: the backward product dequantizes the GGUF rows again (they are w^T as stored).
+    const rows = this.weights.quantized?.layers[layer]?.proj[proj].w;
+    const product = frozenMatMul(x, w, rows ? () => dequantizeTransposed(rows) : undefined);
+    const base: tf.Tensor2D = b ? tf.add(product, b) : product;
     return ctx.hooks ? ctx.hooks(layer, proj, x, base) : base;
   }
 

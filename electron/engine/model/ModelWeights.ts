@@ -1,7 +1,10 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { UnsupportedTensorTypeError } from "../gguf/errors";
 import type { GgufFile } from "../gguf/GgufFile";
+import { isDequantizable } from "../gguf/dequantize";
 import { ModelTensorError } from "./errors";
 import type { ModelConfig } from "./ModelConfig";
+import { quantizedPartsTensors, type QuantizedLayer, type QuantizedMatrix, type QuantizedParts } from "./QuantizedWeights";
 
 /** The seven projections of a block, the places a LoRA adapter can attach. */
 export const PROJECTIONS = ["q", "k", "v", "o", "gate", "up", "down"] as const;
@@ -42,21 +45,32 @@ export interface LayerWeights {
  * differentiated, so training LoRA needs neither gather's gradient (missing on wasm) nor weight-gradient matmuls.
  */
 export interface ModelWeights {
-  /** [vocab, nEmbd]: row t is token t's embedding, for tf.gather. */
-  tokenEmbd: tf.Tensor2D;
+  /** [vocab, nEmbd]: row t is token t's embedding, for tf.gather. Absent when kept quantized (quantized.tokenEmbd). */
+  tokenEmbd?: tf.Tensor2D;
   outputNorm: tf.Tensor1D;
   /** [nEmbd, vocab]; with tied embeddings a transposed copy of token_embd (see LlamaModel's Note). */
   output: tf.Tensor2D;
   /** rope_freqs.weight (nRot / 2 divisors of theta_i), kept in JS because RoPE tables are built in JS. */
   ropeFreqs?: Float32Array;
+  /** Every block's weights as tensors; empty when the blocks are kept quantized (see `quantized`). */
   layers: LayerWeights[];
+  /** LoadWeightsOptions.keepQuantized: the blocks' projection weights and the token embedding as GGUF bytes. */
+  quantized?: QuantizedParts;
 }
 
-export type GgufTensorSource = Pick<GgufFile, "path" | "tensor" | "hasTensor" | "readTensorF32">;
+/** What weights load from; readTensorBytes is needed only with keepQuantized. */
+export type GgufTensorSource = Pick<GgufFile, "path" | "tensor" | "hasTensor" | "readTensorF32"> & Partial<Pick<GgufFile, "readTensorBytes">>;
 
 export interface LoadWeightsOptions {
   /** Called after each tensor with the number of tensors loaded and the total. */
   onProgress?: (loaded: number, total: number) => void;
+  /**
+   * Keep the blocks' projection weights and the token embedding as their GGUF bytes (Q8_0, Q4_0, K-quants, F16...)
+   * and dequantize a block's weights only while the block runs (QLoRA in spirit: less memory, some time per step).
+   * The dequantized values are the ones the default path loads, so results are identical. The output head stays
+   * an F32 tensor (every position needs all of it).
+   */
+  keepQuantized?: boolean;
 }
 
 /**
@@ -96,7 +110,36 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     return b ? { w, b } : { w };
   };
 
+  const qDim = nHead * headDim;
+  const kvDim = nHeadKv * headDim;
+  const shapes: Record<Projection, [number, number]> = {
+    q: [nEmbd, qDim],
+    k: [nEmbd, kvDim],
+    v: [nEmbd, kvDim],
+    o: [qDim, nEmbd],
+    gate: [nEmbd, nFf],
+    up: [nEmbd, nFf],
+    down: [nFf, nEmbd],
+  };
+  const norms = async (blk: string) => {
+    const n = { attnNorm: await vector(`${blk}.attn_norm.weight`, nEmbd), ffnNorm: await vector(`${blk}.ffn_norm.weight`, nEmbd) };
+    return config.hasQkNorm ? { ...n, qNorm: await vector(`${blk}.attn_q_norm.weight`, headDim), kNorm: await vector(`${blk}.attn_k_norm.weight`, headDim) } : n;
+  };
+  const raw = async (name: string, inDim: number, outDim: number): Promise<QuantizedMatrix> => {
+    if (!file.readTensorBytes) throw new ModelTensorError(`${file.path}: keepQuantized needs a source that reads raw tensor bytes`);
+    if (!file.hasTensor(name)) throw new ModelTensorError(`${file.path} has no tensor ${name}, which a ${config.arch} model needs`);
+    const info = file.tensor(name);
+    if (info.dims.length !== 2 || info.dims[0] !== inDim || info.dims[1] !== outDim) {
+      throw new ModelTensorError(`tensor ${name} in ${file.path} has dims [${info.dims.join(", ")}] but the metadata implies [${inDim}, ${outDim}]; the file is inconsistent`);
+    }
+    if (!isDequantizable(info.type)) throw UnsupportedTensorTypeError.forTensor(name, info.type, file.path);
+    const bytes = await file.readTensorBytes(name);
+    progress();
+    return { name, type: info.type, bytes, inDim, outDim };
+  };
+
   try {
+    if (options.keepQuantized) return await loadQuantized();
     const tokenEmbd = await matrixRows("token_embd.weight", nEmbd, vocabSize);
     const outputNorm = await vector("output_norm.weight", nEmbd);
     // Note: tied heads get their own transposed copy (vocab x nEmbd floats more) so that the biggest
@@ -105,37 +148,47 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     if (config.tiedEmbeddings) progress();
     const ropeFreqs = config.hasRopeFreqs ? await read("rope_freqs.weight", [config.nRot / 2]) : undefined;
 
-    const qDim = nHead * headDim;
-    const kvDim = nHeadKv * headDim;
-    const shapes: Record<Projection, [number, number]> = {
-      q: [nEmbd, qDim],
-      k: [nEmbd, kvDim],
-      v: [nEmbd, kvDim],
-      o: [qDim, nEmbd],
-      gate: [nEmbd, nFf],
-      up: [nEmbd, nFf],
-      down: [nFf, nEmbd],
-    };
     const layers: LayerWeights[] = [];
     for (let i = 0; i < config.nLayer; i++) {
       const blk = `blk.${i}`;
       const proj = {} as Record<Projection, Linear>;
       for (const p of PROJECTIONS) proj[p] = await linear(`${blk}.${PROJECTION_TENSOR[p]}`, ...shapes[p]);
-      const layer: LayerWeights = {
-        attnNorm: await vector(`${blk}.attn_norm.weight`, nEmbd),
-        ffnNorm: await vector(`${blk}.ffn_norm.weight`, nEmbd),
-        proj,
-      };
-      if (config.hasQkNorm) {
-        layer.qNorm = await vector(`${blk}.attn_q_norm.weight`, headDim);
-        layer.kNorm = await vector(`${blk}.attn_k_norm.weight`, headDim);
-      }
-      layers.push(layer);
+      layers.push({ ...(await norms(blk)), proj });
     }
     return ropeFreqs ? { tokenEmbd, outputNorm, output, ropeFreqs, layers } : { tokenEmbd, outputNorm, output, layers };
   } catch (e) {
     for (const t of created) t.dispose();
     throw e;
+  }
+
+  /** keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab]. */
+  async function loadQuantized(): Promise<ModelWeights> {
+    const tokenEmbd = await raw("token_embd.weight", nEmbd, vocabSize);
+    const outputNorm = await vector("output_norm.weight", nEmbd);
+    let output: tf.Tensor2D;
+    if (config.tiedEmbeddings) {
+      // Note: read again as F32 (the same dequantized values the default path transposes) for the tied head.
+      const rows = tf.tensor2d(await file.readTensorF32("token_embd.weight"), [vocabSize, nEmbd]);
+      output = track(tf.transpose(rows) as tf.Tensor2D);
+      rows.dispose();
+      progress();
+    } else {
+      output = (await linear("output", nEmbd, vocabSize)).w;
+    }
+    const ropeFreqs = config.hasRopeFreqs ? await read("rope_freqs.weight", [config.nRot / 2]) : undefined;
+    const layers: QuantizedLayer[] = [];
+    for (let i = 0; i < config.nLayer; i++) {
+      const blk = `blk.${i}`;
+      const proj = {} as QuantizedLayer["proj"];
+      for (const p of PROJECTIONS) {
+        const name = `${blk}.${PROJECTION_TENSOR[p]}`;
+        const w = await raw(`${name}.weight`, ...shapes[p]);
+        proj[p] = file.hasTensor(`${name}.bias`) ? { w, b: await vector(`${name}.bias`, shapes[p][1]) } : { w };
+      }
+      layers.push({ ...(await norms(blk)), proj });
+    }
+    const quantized = { tokenEmbd, layers };
+    return ropeFreqs ? { outputNorm, output, ropeFreqs, layers: [], quantized } : { outputNorm, output, layers: [], quantized };
   }
 }
 
@@ -145,7 +198,9 @@ export function disposeModelWeights(w: ModelWeights): void {
 
 /** Every tensor the weights hold (the output head once even when it is a tied copy). */
 export function weightTensors(w: ModelWeights): tf.Tensor[] {
-  const out: tf.Tensor[] = [w.tokenEmbd, w.outputNorm, w.output];
+  const out: tf.Tensor[] = [w.outputNorm, w.output];
+  if (w.tokenEmbd) out.push(w.tokenEmbd);
+  if (w.quantized) out.push(...quantizedPartsTensors(w.quantized));
   for (const l of w.layers) {
     out.push(l.attnNorm, l.ffnNorm);
     if (l.qNorm) out.push(l.qNorm);

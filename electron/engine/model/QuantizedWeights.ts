@@ -1,0 +1,90 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { dequantize } from "../gguf/dequantize";
+import { ggmlTypeTraits, type GgmlTypeId } from "../gguf/ggmlType";
+import type { LayerWeights, Linear, Projection } from "./ModelWeights";
+
+/**
+ * A frozen 2-D weight kept as its GGUF bytes (Q8_0, Q4_0, K-quants, F16, BF16 or F32): ggml ne = [inDim, outDim],
+ * i.e. row-major [outDim][inDim], PyTorch's layout and the transpose of the [in, out] tensors the forward uses.
+ */
+export interface QuantizedMatrix {
+  name: string;
+  type: GgmlTypeId;
+  bytes: Uint8Array;
+  inDim: number;
+  outDim: number;
+}
+
+/** A block whose projection weights stay quantized; norms and biases (small, F32 in GGUF) are tensors. */
+export interface QuantizedLayer {
+  attnNorm: tf.Tensor1D;
+  qNorm?: tf.Tensor1D;
+  kNorm?: tf.Tensor1D;
+  ffnNorm: tf.Tensor1D;
+  proj: Record<Projection, { w: QuantizedMatrix; b?: tf.Tensor1D }>;
+}
+
+/** What LoadWeightsOptions.keepQuantized keeps out of tensors. */
+export interface QuantizedParts {
+  /** token_embd as stored: row t (token t's embedding) is one row of blocks, dequantized on lookup. */
+  tokenEmbd: QuantizedMatrix;
+  layers: QuantizedLayer[];
+}
+
+/** The whole matrix as F32, row-major [outDim][inDim]. */
+export function dequantizeMatrix(m: QuantizedMatrix): Float32Array {
+  return dequantize(m.type, m.bytes, m.inDim * m.outDim, m.name);
+}
+
+/** Rows of the matrix (e.g. token embeddings) as F32 [rows.length][inDim]; rows are whole blocks in every ggml type. */
+export function dequantizeRows(m: QuantizedMatrix, rows: readonly number[]): Float32Array {
+  const traits = ggmlTypeTraits(m.type)!;
+  const rowBytes = (m.inDim / traits.blockSize) * traits.typeSize;
+  const out = new Float32Array(rows.length * m.inDim);
+  rows.forEach((row, i) => {
+    out.set(dequantize(m.type, m.bytes.subarray(row * rowBytes, (row + 1) * rowBytes), m.inDim, m.name), i * m.inDim);
+  });
+  return out;
+}
+
+/**
+ * One block's weights as tensors, created in the caller's tidy scope (a block frees them when it ends). Each
+ * projection's w is the transpose of the GGUF rows, as loadModelWeights makes it, so results are identical.
+ */
+export function dequantizeLayer(layer: QuantizedLayer): LayerWeights {
+  const proj = {} as Record<Projection, Linear>;
+  for (const [p, { w, b }] of Object.entries(layer.proj) as [Projection, QuantizedLayer["proj"][Projection]][]) {
+    const rows = tf.tensor2d(dequantizeMatrix(w), [w.outDim, w.inDim]);
+    const t = tf.transpose(rows) as tf.Tensor2D;
+    rows.dispose();
+    proj[p] = b ? { w: t, b } : { w: t };
+  }
+  const out: LayerWeights = { attnNorm: layer.attnNorm, ffnNorm: layer.ffnNorm, proj };
+  if (layer.qNorm) out.qNorm = layer.qNorm;
+  if (layer.kNorm) out.kNorm = layer.kNorm;
+  return out;
+}
+
+/** The transposed weight [outDim, inDim] as a new tensor: the GGUF rows as they are, no transpose needed. */
+export function dequantizeTransposed(m: QuantizedMatrix): tf.Tensor2D {
+  return tf.tensor2d(dequantizeMatrix(m), [m.outDim, m.inDim]);
+}
+
+/** Bytes held outside tensors. */
+export function quantizedByteLength(parts: QuantizedParts): number {
+  let n = parts.tokenEmbd.bytes.byteLength;
+  for (const l of parts.layers) for (const { w } of Object.values(l.proj)) n += w.bytes.byteLength;
+  return n;
+}
+
+/** The small tensors of quantized layers, for disposal. */
+export function quantizedPartsTensors(parts: QuantizedParts): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  for (const l of parts.layers) {
+    out.push(l.attnNorm, l.ffnNorm);
+    if (l.qNorm) out.push(l.qNorm);
+    if (l.kNorm) out.push(l.kNorm);
+    for (const { b } of Object.values(l.proj)) if (b) out.push(b);
+  }
+  return out;
+}
