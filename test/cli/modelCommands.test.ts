@@ -1,25 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { llama2TinyFixture, repoRoot, requireFixture } from "../helpers/paths";
+import { llama2TinyFixture, requireFixture } from "../helpers/paths";
+import { runCli } from "../helpers/runCli";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the real `lora-studio` entry point; resolves with exit code, stdout and stderr. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(repoRoot, "bin/lora-studio.js"), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe("lora-studio make-model and inspect-model", () => {
   it("makes a qwen3 Q8_0 model and inspects it as JSON", async () => {

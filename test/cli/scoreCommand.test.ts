@@ -1,20 +1,19 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTinyModel } from "../../electron/engine/gguf/tiny/makeTinyModel";
-import { llama2TinyFixture, repoRoot, requireFixture } from "../helpers/paths";
+import { llama2TinyFixture, requireFixture } from "../helpers/paths";
+import { runCli } from "../helpers/runCli";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "cli-score-"));
 const model = join(dir, "qwen2.gguf");
 beforeAll(() => makeTinyModel({ arch: "qwen2", preset: "tiny", out: model, seed: 3 }));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function score(...args: string[]) {
-  const { stdout } = await run(process.execPath, [join(repoRoot, "bin/lora-studio.js"), "score", ...args, "--json"], { cwd: repoRoot });
+  const { stdout, code, stderr } = await runCli(["score", ...args, "--json"]);
+  if (code !== 0) throw new Error(stderr);
   return JSON.parse(stdout) as { engine: string; backend?: string; tokens: number[]; logprobs: number[] };
 }
 
@@ -43,7 +42,7 @@ describe("lora-studio score", () => {
   });
 
   it("rejects token ids outside the vocabulary with a one-line error", async () => {
-    const err = await run(process.execPath, [join(repoRoot, "bin/lora-studio.js"), "score", "--model", model, "--tokens", "[1, 999999]"], { cwd: repoRoot }).catch((e) => e);
+    const err = await runCli(["score", "--model", model, "--tokens", "[1, 999999]"]);
     expect(err.code).toBe(1);
     expect(err.stderr.trim().split("\n")).toHaveLength(1);
     expect(err.stderr).toContain("999999");

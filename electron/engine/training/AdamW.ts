@@ -16,6 +16,8 @@ export interface AdamWState {
   moments: Record<string, { m: Float32Array; v: Float32Array }>;
 }
 
+let nextOptimizerId = 0;
+
 /**
  * AdamW as PyTorch's torch.optim.AdamW computes it, over named tfjs variables.
  * Note: our own instead of tf.train.adam because tfjs's Adam has no decoupled weight decay and keeps its
@@ -30,10 +32,12 @@ export class AdamW {
     private readonly params: ReadonlyMap<string, tf.Variable>,
     private readonly config: AdamWConfig = DEFAULT_ADAMW,
   ) {
+    // tfjs variable names are process-wide: a per-optimizer prefix lets several optimizers coexist.
+    const prefix = `adamw${nextOptimizerId++}/`;
     tf.tidy(() => {
       for (const [name, p] of params) {
-        this.m.set(name, tf.variable(tf.zerosLike(p), false, `${name}/adam_m`));
-        this.v.set(name, tf.variable(tf.zerosLike(p), false, `${name}/adam_v`));
+        this.m.set(name, tf.variable(tf.zerosLike(p), false, `${prefix}${name}/adam_m`));
+        this.v.set(name, tf.variable(tf.zerosLike(p), false, `${prefix}${name}/adam_v`));
       }
     });
   }
@@ -44,23 +48,24 @@ export class AdamW {
 
   /** One update with the given gradients (same names as the parameters) and learning rate. */
   apply(grads: Readonly<Record<string, tf.Tensor>>, lr: number): void {
+    const missing = [...this.params.keys()].filter((name) => !grads[name]);
+    if (missing.length) throw new Error(`AdamW: no gradient for parameter ${missing.join(", ")}`);
     this.step += 1;
     const { beta1, beta2, eps, weightDecay } = this.config;
     const bc1 = 1 - beta1 ** this.step;
     const bc2 = 1 - beta2 ** this.step;
     tf.tidy(() => {
       for (const [name, p] of this.params) {
-        const g = grads[name];
-        if (!g) throw new Error(`AdamW: no gradient for parameter ${name}`);
+        const g = grads[name]!;
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
-        const mNew = m.mul(beta1).add(g.mul(1 - beta1));
-        const vNew = v.mul(beta2).add(g.square().mul(1 - beta2));
+        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
+        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
         m.assign(mNew);
         v.assign(vNew);
-        const update = mNew.div(bc1).div(vNew.div(bc2).sqrt().add(eps));
-        const decayed = weightDecay > 0 ? p.mul(1 - lr * weightDecay) : p;
-        p.assign(decayed.sub(update.mul(lr)));
+        const update = tf.div(tf.div(mNew, bc1), tf.add(tf.sqrt(tf.div(vNew, bc2)), eps));
+        const decayed = weightDecay > 0 ? tf.mul(p, 1 - lr * weightDecay) : p;
+        p.assign(tf.sub(decayed, tf.mul(update, lr)));
       }
     });
   }

@@ -83,8 +83,13 @@ export class Trainer {
     this.steps = plannedSteps(c, o.train.length);
     this.optimizer = new AdamW(o.adapter.variables(), { beta1: c.beta1, beta2: c.beta2, eps: c.adamEps, weightDecay: c.weightDecay });
     if (o.resume) {
-      o.adapter.setWeights(o.resume.adapter);
-      this.optimizer.setState(o.resume.optimizer);
+      try {
+        o.adapter.setWeights(o.resume.adapter);
+        this.optimizer.setState(o.resume.optimizer);
+      } catch (error) {
+        this.optimizer.dispose(); // run() would have; a failed resume must not leak the moments
+        throw error;
+      }
       this.state = structuredClone(o.resume.state);
       this.best = o.resume.best;
     } else {

@@ -14,8 +14,9 @@ export interface LrScheduleConfig {
 }
 
 /**
- * Learning rate for optimizer step `step` (0-based): linear warmup, then cosine, linear or no decay,
- * as Hugging Face's get_cosine_schedule_with_warmup and friends define them.
+ * Learning rate for optimizer step `step` (0-based): linear warmup, then cosine, linear or no decay to
+ * minLrRatio * lr, shaped like Hugging Face's get_cosine_schedule_with_warmup and friends. Note: warmup is
+ * lr * (step + 1) / (warmupSteps + 1), not HF's lr * step / warmupSteps, so that the first step already learns.
  */
 export function learningRate(step: number, c: LrScheduleConfig): number {
   if (c.warmupSteps > 0 && step < c.warmupSteps) return (c.lr * (step + 1)) / (c.warmupSteps + 1);

@@ -1,13 +1,11 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { importFiles } from "../../../electron/app/data/importFiles";
 import { qualityReport } from "../../../electron/app/data/qualityReport";
 import { scanPii } from "../../../electron/app/data/redactPii";
-import { repoRoot } from "../../helpers/paths";
+import { runCli } from "../../helpers/runCli";
 
 const dir = mkdtempSync(join(tmpdir(), "data-quality-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,16 +49,7 @@ describe("quality report", () => {
   });
 });
 
-const run = promisify(execFile);
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(repoRoot, "bin/lora-studio.js"), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 describe("lora-studio data", () => {
   it("inspects files as JSON, including a bad one, and reports personal data", async () => {

@@ -1,13 +1,14 @@
 /**
- * The tfjs forward pass against an independent float64 reference written here in plain loops, following
- * llama.cpp's definitions (ggml_rope NORM/NEOX pairing, rope_freqs divisors, per-head q/k RMSNorm before
- * RoPE, q/k/v biases, GQA head mapping, tied heads). It shares no code with the engine.
+ * The tfjs forward pass against an independent float64 reference (test/helpers/referenceModel.ts) written in
+ * plain loops, following llama.cpp's definitions (ggml_rope NORM/NEOX pairing, rope_freqs divisors, per-head
+ * q/k RMSNorm before RoPE, q/k/v biases, GQA head mapping, tied heads). It shares no code with the engine.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LlamaModel, type LinearHooks } from "../../../electron/engine/model/LlamaModel";
-import { randomModel, seededRandom, type MemoryTensor, type RandomModelSpec } from "./randomModel";
+import { maxAbsDiff, referenceLogits, referenceLogprobs } from "../../helpers/referenceModel";
+import { randomModel, seededRandom, type RandomModelSpec } from "./randomModel";
 
 const SPECS: Record<string, RandomModelSpec> = {
   // GQA 4/2, untied head, Llama 3.1-style rope_freqs divisors and linear RoPE scaling.
@@ -110,117 +111,3 @@ describe("linear hooks", () => {
     }
   });
 });
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
-
-function referenceLogprobs(logits: Float64Array, tokens: number[], vocab: number): Float64Array {
-  const out = new Float64Array(tokens.length - 1);
-  for (let t = 0; t + 1 < tokens.length; t++) {
-    const row = logits.subarray(t * vocab, (t + 1) * vocab);
-    let max = -Infinity;
-    for (const v of row) max = Math.max(max, v);
-    let sum = 0;
-    for (const v of row) sum += Math.exp(v - max);
-    out[t] = row[tokens[t + 1]!]! - max - Math.log(sum);
-  }
-  return out;
-}
-
-/** Logits [T * vocab] of one sequence in float64, straight from the GGUF-layout tensors. */
-function referenceLogits(spec: RandomModelSpec, tensors: Map<string, MemoryTensor>, tokens: number[]): Float64Array {
-  const W = (name: string) => Float64Array.from(tensors.get(name)!.data);
-  const has = (name: string) => tensors.has(name);
-  const { nEmbd: D, nHead: H, nHeadKv: KV, headDim: hd, nFf: F, vocab: V, nRot, rmsEps: eps } = spec;
-  const n = tokens.length;
-  const freqScale = spec.linearRopeFactor ? 1 / spec.linearRopeFactor : 1;
-  const ropeFreqs = has("rope_freqs.weight") ? W("rope_freqs.weight") : undefined;
-
-  // y[t][o] = sum_i w[o * inDim + i] * x[t][i] (+ b[o]): GGUF ne [in, out] data is row-major [out][in].
-  const matvec = (x: Float64Array[], w: Float64Array, inDim: number, outDim: number, b?: Float64Array) =>
-    x.map((row) => {
-      const y = new Float64Array(outDim);
-      for (let o = 0; o < outDim; o++) {
-        let s = b ? b[o]! : 0;
-        for (let i = 0; i < inDim; i++) s += w[o * inDim + i]! * row[i]!;
-        y[o] = s;
-      }
-      return y;
-    });
-  const norm = (v: Float64Array, w: Float64Array, off = 0, len = v.length) => {
-    let ss = 0;
-    for (let i = 0; i < len; i++) ss += v[off + i]! ** 2;
-    const r = 1 / Math.sqrt(ss / len + eps);
-    for (let i = 0; i < len; i++) v[off + i] = v[off + i]! * r * w[i]!;
-  };
-  const rope = (v: Float64Array, off: number, pos: number) => {
-    for (let i = 0; i < nRot / 2; i++) {
-      const theta = ((pos * Math.pow(spec.ropeBase, (-2 * i) / nRot)) / (ropeFreqs ? ropeFreqs[i]! : 1)) * freqScale;
-      const [a, b] = spec.arch === "llama" ? [off + 2 * i, off + 2 * i + 1] : [off + i, off + i + nRot / 2];
-      const x0 = v[a]!;
-      const x1 = v[b]!;
-      v[a] = x0 * Math.cos(theta) - x1 * Math.sin(theta);
-      v[b] = x0 * Math.sin(theta) + x1 * Math.cos(theta);
-    }
-  };
-
-  const emb = W("token_embd.weight");
-  let x = tokens.map((tok) => emb.slice(tok * D, (tok + 1) * D));
-  for (let l = 0; l < spec.nLayer; l++) {
-    const p = `blk.${l}.`;
-    const bias = (name: string) => (has(p + name) ? W(p + name) : undefined);
-    const h = x.map((r) => Float64Array.from(r));
-    const attnNorm = W(p + "attn_norm.weight");
-    h.forEach((r) => norm(r, attnNorm));
-    const q = matvec(h, W(p + "attn_q.weight"), D, H * hd, bias("attn_q.bias"));
-    const k = matvec(h, W(p + "attn_k.weight"), D, KV * hd, bias("attn_k.bias"));
-    const v = matvec(h, W(p + "attn_v.weight"), D, KV * hd, bias("attn_v.bias"));
-    for (let t = 0; t < n; t++) {
-      for (let head = 0; head < H; head++) {
-        if (has(p + "attn_q_norm.weight")) norm(q[t]!, W(p + "attn_q_norm.weight"), head * hd, hd);
-        rope(q[t]!, head * hd, t);
-      }
-      for (let head = 0; head < KV; head++) {
-        if (has(p + "attn_k_norm.weight")) norm(k[t]!, W(p + "attn_k_norm.weight"), head * hd, hd);
-        rope(k[t]!, head * hd, t);
-      }
-    }
-    const attn = Array.from({ length: n }, () => new Float64Array(H * hd));
-    for (let head = 0; head < H; head++) {
-      const kvHead = Math.floor(head / (H / KV));
-      for (let t = 0; t < n; t++) {
-        const scores = new Float64Array(t + 1);
-        for (let s = 0; s <= t; s++) {
-          let dot = 0;
-          for (let i = 0; i < hd; i++) dot += q[t]![head * hd + i]! * k[s]![kvHead * hd + i]!;
-          scores[s] = dot / Math.sqrt(hd);
-        }
-        const max = Math.max(...scores);
-        let sum = 0;
-        for (let s = 0; s <= t; s++) sum += (scores[s] = Math.exp(scores[s]! - max));
-        for (let s = 0; s <= t; s++) for (let i = 0; i < hd; i++) attn[t]![head * hd + i]! += (scores[s]! / sum) * v[s]![kvHead * hd + i]!;
-      }
-    }
-    const o = matvec(attn, W(p + "attn_output.weight"), H * hd, D, bias("attn_output.bias"));
-    x = x.map((r, t) => r.map((val, i) => val + o[t]![i]!));
-    const h2 = x.map((r) => Float64Array.from(r));
-    const ffnNorm = W(p + "ffn_norm.weight");
-    h2.forEach((r) => norm(r, ffnNorm));
-    const gate = matvec(h2, W(p + "ffn_gate.weight"), D, F);
-    const up = matvec(h2, W(p + "ffn_up.weight"), D, F);
-    const act = gate.map((g, t) => g.map((gv, i) => (gv / (1 + Math.exp(-gv))) * up[t]![i]!));
-    const down = matvec(act, W(p + "ffn_down.weight"), F, D);
-    x = x.map((r, t) => r.map((val, i) => val + down[t]![i]!));
-  }
-  const outNorm = W("output_norm.weight");
-  x.forEach((r) => norm(r, outNorm));
-  const head = has("output.weight") ? W("output.weight") : emb;
-  const logits = matvec(x, head, D, V);
-  const out = new Float64Array(n * V);
-  logits.forEach((r, t) => out.set(r, t * V));
-  return out;
-}

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../../electron/app/training/trainRun";
 import { openGguf } from "../../../electron/engine/gguf/GgufFile";
@@ -12,10 +10,9 @@ import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel"
 import { scoreWithLlamaCpp } from "../../../electron/engine/inference/scoreWithLlamaCpp";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
 import type { TrainingEvent } from "../../../electron/engine/training/trainingEvents";
-import { repoRoot } from "../../helpers/paths";
+import { runCli } from "../../helpers/runCli";
 import { templatedExamples } from "./templatedData";
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "train-run-"));
 const model = join(dir, "qwen2.gguf");
 const data = join(dir, "capitals.jsonl");
@@ -27,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(repoRoot, "bin/lora-studio.js"), ...args], { cwd: repoRoot });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(args);
 
 const stepLosses = (metricsPath: string) => {
   const losses = new Map<number, number>();
