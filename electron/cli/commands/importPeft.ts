@@ -3,7 +3,7 @@ import { type Command } from "../Command";
 import { optionalChoice, requireString } from "../args";
 import type { ExportResult } from "../../engine/export/ExportResult";
 import { importPeft } from "../../engine/export/importPeft";
-import { ADAPTER_TYPES } from "../../engine/export/writeAdapterGguf";
+import { ADAPTER_TYPES } from "../../engine/lora/writeAdapterGguf";
 
 export const importPeftCommand: Command<ExportResult> = {
   name: "import-peft",

@@ -2,8 +2,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { contentHashedPath } from "./contentHashedPath";
 import { describeFile, type ExportResult } from "./ExportResult";
-import { readAdapterPairs } from "./readAdapterPairs";
-import { adapterTypeFor, writeAdapterGguf, type AdapterType } from "./writeAdapterGguf";
+import { readAdapterPairs } from "../lora/readAdapterPairs";
+import { adapterTypeFor, writeAdapterGguf, type AdapterType } from "../lora/writeAdapterGguf";
 
 export interface GgufLoraExportOptions {
   /** The trained GGUF LoRA (a run's adapter.gguf). */

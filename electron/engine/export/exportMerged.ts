@@ -8,7 +8,7 @@ import { contentHashedPath } from "./contentHashedPath";
 import { ExportError } from "./ExportError";
 import { describeFile, type ExportResult } from "./ExportResult";
 import { mergeLoraDelta } from "./mergeLoraDelta";
-import { ggufPairScale, readAdapterPairs } from "./readAdapterPairs";
+import { ggufPairScale, readAdapterPairs } from "../lora/readAdapterPairs";
 
 export const MERGED_TYPES = ["F32", "F16", "Q8_0"] as const;
 export type MergedType = (typeof MERGED_TYPES)[number];

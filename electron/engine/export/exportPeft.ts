@@ -11,7 +11,7 @@ import { modelCard } from "./modelCard";
 import { peftAdapterConfig } from "./peftAdapterConfig";
 import { peftTensorName } from "./peftNames";
 import { ggufRowsToHf } from "./qkPermutation";
-import { ggufPairScale, readAdapterPairs, type AdapterPair } from "./readAdapterPairs";
+import { ggufPairScale, readAdapterPairs, type AdapterPair } from "../lora/readAdapterPairs";
 import { writeSafetensors, type SafetensorsDtype, type SafetensorsTensor } from "./writeSafetensors";
 
 export interface PeftExportOptions {

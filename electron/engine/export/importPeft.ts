@@ -9,9 +9,9 @@ import { ExportError } from "./ExportError";
 import { describeFile, type ExportResult } from "./ExportResult";
 import { HF_MODULE, parsePeftTensorName, projectionOfModule } from "./peftNames";
 import { hfRowsToGguf } from "./qkPermutation";
-import type { AdapterPair } from "./readAdapterPairs";
+import type { AdapterPair } from "../lora/readAdapterPairs";
 import { readSafetensors } from "./readSafetensors";
-import { adapterTypeFor, writeAdapterGguf, type AdapterType } from "./writeAdapterGguf";
+import { adapterTypeFor, writeAdapterGguf, type AdapterType } from "../lora/writeAdapterGguf";
 
 export interface ImportPeftOptions {
   /** The base GGUF the adapter is for. */

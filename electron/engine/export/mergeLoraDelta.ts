@@ -1,4 +1,4 @@
-import type { AdapterPair } from "./readAdapterPairs";
+import type { AdapterPair } from "../lora/readAdapterPairs";
 
 /**
  * W + scale · B·A in place, on a GGUF base tensor's values (ne [in, out], i.e. row-major [out][in]) with the pair in

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readAdapterPairs } from "../../../electron/engine/export/readAdapterPairs";
+import { readAdapterPairs } from "../../../electron/engine/lora/readAdapterPairs";
 import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel";
 import { runCli } from "../../helpers/runCli";
 import { templatedExamples } from "../training/templatedData";

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportPeft } from "../../../electron/engine/export/exportPeft";
 import { importPeft } from "../../../electron/engine/export/importPeft";
 import { loadRunForExport } from "../../../electron/engine/export/loadRunForExport";
-import { readAdapterPairs } from "../../../electron/engine/export/readAdapterPairs";
+import { readAdapterPairs } from "../../../electron/engine/lora/readAdapterPairs";
 import { decodeSafetensors } from "../../../electron/engine/export/readSafetensors";
 import { encodeSafetensors } from "../../../electron/engine/export/writeSafetensors";
 import { makeTinyModel, type TinyArch } from "../../../electron/engine/gguf/tiny/makeTinyModel";
