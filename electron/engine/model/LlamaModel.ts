@@ -1,5 +1,4 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { applyRope } from "./applyRope";
 import { causalAttention, causalMask } from "./causalAttention";
 import { ModelInputError } from "./errors";
 import { frozenMatMul } from "./frozenMatMul";
@@ -8,6 +7,7 @@ import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type Laye
 import { dequantizeLayer, dequantizeRows, dequantizeTransposed } from "./QuantizedWeights";
 import { rmsNorm } from "./rmsNorm";
 import { ropeTables } from "./ropeTables";
+import { applyRotary, rotarySwap, rotaryTables } from "./rotaryByPermutation";
 
 /**
  * Called for every linear projection with its input x [B*T, in] and the frozen layer's output
@@ -19,7 +19,7 @@ export type LinearHooks = (layer: number, proj: Projection, x: tf.Tensor2D, base
 /** What a model loads from: an open GgufFile, or anything with the same reading methods. */
 export type ModelSource = GgufMetadataSource & GgufTensorSource;
 
-/** Per-sequence-length constants: RoPE cos/sin [T, 1, nRot/2] and the causal mask [T, T]. */
+/** Per-sequence-length constants: RoPE cos/sin [T, 1, headDim] (see applyRotary) and the causal mask [T, T]. */
 interface SeqConstants {
   cos: tf.Tensor3D;
   sin: tf.Tensor3D;
@@ -45,6 +45,8 @@ const LOGPROB_CHUNK_ROWS = 128;
  */
 export class LlamaModel {
   private readonly constants = new Map<number, SeqConstants>();
+  /** RoPE's pair-swap matrix, made on first use. */
+  private swap: tf.Tensor2D | undefined;
   private disposed = false;
 
   private constructor(
@@ -87,8 +89,9 @@ export class LlamaModel {
 
   /** One transformer block on the residual stream x [B*T, nEmbd]. */
   block(layer: number, x: tf.Tensor2D, ctx: ForwardContext): tf.Tensor2D {
-    const { nHead, nHeadKv, headDim, nRot, ropeType, rmsEps } = this.config;
+    const { nHead, nHeadKv, headDim, rmsEps } = this.config;
     const { cos, sin, mask } = this.seqConstants(ctx.seqLen);
+    const rotary = { cos, sin, swap: this.rotarySwap() };
     const heads = (t: tf.Tensor2D, n: number) => tf.reshape(t, [ctx.batch, ctx.seqLen, n, headDim]) as tf.Tensor4D;
     return tf.tidy(() => {
       // Kept-quantized weights are dequantized here and freed when the block's tidy ends.
@@ -102,8 +105,8 @@ export class LlamaModel {
         q = rmsNorm(q, w.qNorm, rmsEps);
         k = rmsNorm(k, w.kNorm, rmsEps);
       }
-      q = applyRope(q, cos, sin, nRot, ropeType);
-      k = applyRope(k, cos, sin, nRot, ropeType);
+      q = applyRotary(q, rotary);
+      k = applyRotary(k, rotary);
       const attn = causalAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
       const x1: tf.Tensor2D = tf.add(x, linear("o", attn));
       const h2 = rmsNorm(x1, w.ffnNorm, rmsEps);
@@ -117,7 +120,14 @@ export class LlamaModel {
 
   /** Logits [rows, vocab] from final-normed hidden states. */
   head(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tf.matMul(hidden, this.weights.output);
+    // Note: a tied head's transpose is the embedding table itself, so a backward product needs no transpose of
+    // the [nEmbd, vocab] head. XNNPACK then keeps a packed copy of the table, no more than the transient
+    // transpose and packing it replaces each step (training's loss uses the same, see headCrossEntropy).
+    const { output, outputT, tokenEmbd, quantized } = this.weights;
+    const tied = this.config.tiedEmbeddings;
+    const transposed = tied ? tokenEmbd : outputT;
+    if (transposed) return frozenMatMul(hidden, output, () => transposed);
+    return frozenMatMul(hidden, output, tied && quantized ? () => dequantizeTransposed(quantized.tokenEmbd) : undefined);
   }
 
   /** logprobs[i] = log p(tokens[i+1] | tokens[0..i]), length T-1, computed without keeping all logits at once. */
@@ -150,6 +160,7 @@ export class LlamaModel {
     if (this.disposed) return;
     this.disposed = true;
     for (const c of this.constants.values()) tf.dispose([c.cos, c.sin, c.mask]);
+    this.swap?.dispose();
     this.constants.clear();
     disposeModelWeights(this.weights);
   }
@@ -181,12 +192,17 @@ export class LlamaModel {
 
   /** The one place a projection is computed: frozen weight (and bias), then the caller's hook. */
   private linear(layer: number, proj: Projection, x: tf.Tensor2D, ctx: ForwardContext, weights: LayerWeights): tf.Tensor2D {
-    const { w, b } = weights.proj[proj];
+    const { w, b, wT } = weights.proj[proj];
     // Kept quantized: the backward product dequantizes the GGUF rows again (they are w^T as stored).
     const rows = this.weights.quantized?.layers[layer]?.proj[proj].w;
-    const product = frozenMatMul(x, w, rows ? () => dequantizeTransposed(rows) : undefined);
+    const product = frozenMatMul(x, w, wT ? () => wT : rows ? () => dequantizeTransposed(rows) : undefined);
     const base: tf.Tensor2D = b ? tf.add(product, b) : product;
     return ctx.hooks ? ctx.hooks(layer, proj, x, base) : base;
+  }
+
+  private rotarySwap(): tf.Tensor2D {
+    this.swap ??= tf.keep(rotarySwap(this.config.headDim, this.config.nRot, this.config.ropeType));
+    return this.swap;
   }
 
   /** Cached per-length constants, kept out of any caller's tidy. */
@@ -198,13 +214,11 @@ export class LlamaModel {
       this.constants.set(seqLen, hit);
       return hit;
     }
-    const half = this.config.nRot / 2;
+    const { headDim, nRot, ropeType } = this.config;
     const tables = ropeTables(this.config, seqLen, this.weights.ropeFreqs);
-    const created: SeqConstants = tf.tidy(() => ({
-      cos: tf.keep(tf.tensor3d(tables.cos, [seqLen, 1, half])),
-      sin: tf.keep(tf.tensor3d(tables.sin, [seqLen, 1, half])),
-      mask: tf.keep(causalMask(seqLen)),
-    }));
+    // keep: this may run inside a caller's tidy, which must not free the cache.
+    const { cos, sin } = rotaryTables(tables, seqLen, headDim, nRot, ropeType);
+    const created: SeqConstants = { cos: tf.keep(cos), sin: tf.keep(sin), mask: tf.keep(causalMask(seqLen)) };
     this.constants.set(seqLen, created);
     if (this.constants.size > MAX_CACHED_LENGTHS) {
       const [oldest, old] = this.constants.entries().next().value!;

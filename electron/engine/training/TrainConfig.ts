@@ -38,6 +38,11 @@ export const TrainConfigSchema = z.object({
   checkpointEvery: z.number().int().min(0).default(50),
   /** Recompute each block's activations in the backward pass instead of keeping them (less memory, slower). */
   gradientCheckpointing: z.boolean().default(false),
+  /**
+   * Keep a quantized (or F16) base model's block weights as their GGUF bytes and dequantize each block when it
+   * runs (LoadWeightsOptions.keepQuantized): less memory, the same results, some time per step.
+   */
+  quantizedBase: z.boolean().default(false),
   /** Seed of everything random: adapter init, data order, dropout. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
 });

@@ -181,7 +181,8 @@ export class Trainer {
       const batch = makeBatch(this.nextSequences(), c.seqLen);
       this.state.truncated += batch.truncated;
       tokens += batch.tokens;
-      const { loss, grads } = lossAndGradients(model, adapter, batch, c.lora.dropout > 0 ? () => this.dropoutRng.nextUint32() : undefined);
+      const dropoutSeed = c.lora.dropout > 0 ? () => this.dropoutRng.nextUint32() : undefined;
+      const { loss, grads } = lossAndGradients(model, adapter, batch, dropoutSeed, { gradientCheckpointing: c.gradientCheckpointing });
       lossSum += loss;
       if (!accum) accum = grads;
       else {

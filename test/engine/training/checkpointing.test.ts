@@ -119,6 +119,32 @@ describe.each(CASES)("gradient checkpointing on $arch $preset", ({ arch, preset,
   });
 });
 
+describe("transposed weight copies (LoadWeightsOptions.transposedCopies)", () => {
+  it("give the same gradients as transposing in the backward pass, untied head included", async () => {
+    const path = join(dir, "untied.gguf");
+    await makeTinyModel({ arch: "llama", preset: "w576-4l-v4k", out: path, seed: 1 });
+    const file = await openGguf(path);
+    const plain = await LlamaModel.load(file);
+    const copies = await LlamaModel.load(file, { transposedCopies: true });
+    await file.close();
+    const adapter = await randomAdapter(plain, ["q", "v", "down"], 0);
+    try {
+      expect(plain.config.tiedEmbeddings).toBe(false);
+      expect(copies.weights.outputT).toBeDefined();
+      expect(copies.weights.layers[0]!.proj.up.wT).toBeDefined();
+      const batch = batchFor(plain.config.vocabSize, 32, 2);
+      const a = lossAndGradients(plain, adapter, batch);
+      const b = lossAndGradients(copies, adapter, batch);
+      expect(b.loss).toBe(a.loss);
+      expect(await values(b.grads)).toEqual(await values(a.grads));
+    } finally {
+      adapter.dispose();
+      plain.dispose();
+      copies.dispose();
+    }
+  });
+});
+
 describe("gradient checkpointing resources", () => {
   it("leaves the tensor count unchanged across optimizer steps", async () => {
     const m = await model("llama", "tiny");

@@ -1,0 +1,51 @@
+import * as tf from "@tensorflow/tfjs-core";
+import type { LlamaModel } from "../model/LlamaModel";
+import { dequantizeRows } from "../model/QuantizedWeights";
+
+/**
+ * sum_i weight[i] * (logsumexp(logits_i) - logits_i[target_i]) with logits = hidden @ output head, as one
+ * custom-gradient op of `hidden` [rows, nEmbd]. `weight` is the loss mask divided by the token count.
+ *
+ * Note: fused because the [rows, vocab] tensors dominate a step on large vocabularies (49k for SmolLM2): the
+ * taped form (logSoftmax, a float one-hot, their gradients) makes ~15 passes over [rows, vocab] and keeps ~8
+ * such tensors until the backward pass ends; this makes 7 and keeps only the logits. The one-hot is never
+ * built: its part of dHidden = (softmax - onehot) * w @ head^T is w * (rows of head^T at the targets), a gather.
+ * The gather is forward-only here (inside a custom op), so the missing wasm gather gradient does not matter.
+ */
+export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array): tf.Scalar {
+  const { output, outputT, tokenEmbd, quantized } = model.weights;
+  const tied = model.config.tiedEmbeddings;
+  const vocab = model.config.vocabSize;
+  const rows = targets.length;
+  // head^T [vocab, nEmbd] where one exists without copying: a tied head's embedding table, or a transposed copy.
+  const headT = tied ? tokenEmbd : outputT;
+  const targetRows = (): tf.Tensor2D => {
+    const index = tf.tensor1d(targets, "int32");
+    if (headT) return tf.gather(headT, index);
+    if (tied && quantized) return tf.tensor2d(dequantizeRows(quantized.tokenEmbd, Array.from(targets)), [rows, model.config.nEmbd]);
+    return tf.transpose(tf.gather(output, index, 1));
+  };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const h = args[0] as tf.Tensor2D;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const logits = tf.matMul(h, output);
+    const max = tf.max(logits, 1, true);
+    const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits, max)), 1, true)), max);
+    const flat = Int32Array.from(targets, (t, i) => i * vocab + t);
+    const picked = tf.gather(tf.reshape(logits, [-1]), tf.tensor1d(flat, "int32"));
+    const w = tf.tensor1d(weight);
+    save([logits, lse]);
+    return {
+      value: tf.sum(tf.mul(w, tf.sub(tf.reshape(lse, [-1]), picked))) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedLogits, savedLse] = saved as [tf.Tensor2D, tf.Tensor2D];
+          const coef = tf.reshape(tf.mul(tf.tensor1d(weight), dy), [rows, 1]);
+          const scaledSoftmax = tf.mul(tf.exp(tf.sub(savedLogits, savedLse)), coef);
+          const softmaxPart = headT ? tf.matMul(scaledSoftmax, headT) : tf.matMul(scaledSoftmax, output, false, true);
+          return tf.sub(softmaxPart, tf.mul(targetRows(), coef));
+        }),
+    };
+  });
+  return op(hidden) as tf.Scalar;
+}
