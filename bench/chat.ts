@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:chat`: generation speed of the chat engine (llama.cpp through node-llama-cpp) on the smollm2-135m
+ * preset (SmolLM2-135M's shape, random weights, F16, made with makeTinyModel into the temp dir and reused there),
+ * base model alone and base + a rank-16 LoRA on all seven projections. Prints one JSON object: decode tokens/s
+ * (tokens 2..n over their time), time to first token (prompt evaluation included) and the tuned/base ratio
+ * (goal >= 0.95), at one thread and at llama.cpp's default thread count.
+ *
+ * Options: --preset NAME (default smollm2-135m), --tokens N (default 96), --runs N (default 3), --threads LIST
+ * (default "1,0"; 0 is llama.cpp's default), --cpu (no GPU). Progress goes to stderr.
+ */
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { exportGgufLora } from "../electron/engine/export/exportGgufLora";
+import { openGguf } from "../electron/engine/gguf/GgufFile";
+import { makeTinyModel } from "../electron/engine/gguf/tiny/makeTinyModel";
+import type { PresetName } from "../electron/engine/gguf/tiny/presets";
+import { ChatEngine, type ChatAnswer } from "../electron/engine/inference/ChatEngine";
+import { getLlamaRuntime } from "../electron/engine/inference/llamaRuntime";
+import { projectionShape, type LoraWeights } from "../electron/engine/lora/LoraAdapter";
+import { LoraConfigSchema } from "../electron/engine/lora/LoraConfig";
+import { writeLoraGguf } from "../electron/engine/lora/writeLoraGguf";
+import { readModelConfig } from "../electron/engine/model/ModelConfig";
+import { PROJECTION_TENSOR, PROJECTIONS } from "../electron/engine/model/ModelWeights";
+import { Rng } from "../electron/engine/util/Rng";
+
+const { values } = parseArgs({ options: { preset: { type: "string" }, tokens: { type: "string" }, runs: { type: "string" }, threads: { type: "string" }, cpu: { type: "boolean" } } });
+const PRESET = (values.preset ?? "smollm2-135m") as PresetName;
+const TOKENS = Number(values.tokens ?? 96);
+const RUNS = Number(values.runs ?? 3);
+const PROMPT = "What should I bring to my first visit at the clinic, and how early should I arrive?";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function ensureFiles(): Promise<{ model: string; adapter: string; adapterF16: string }> {
+  const model = join(tmpdir(), `lora-studio-bench-chat-llama-${PRESET}-f16.gguf`);
+  if (!existsSync(model)) await makeTinyModel({ arch: "llama", preset: PRESET, dtype: "f16", seed: 0, out: model });
+  const adapter = join(tmpdir(), `lora-studio-bench-chat-llama-${PRESET}-r16.gguf`);
+  if (!existsSync(adapter)) {
+    const file = await openGguf(model);
+    const config = readModelConfig(file);
+    await file.close();
+    const lora = LoraConfigSchema.parse({ rank: 16, alpha: 32 });
+    const rng = new Rng(1);
+    const weights: LoraWeights = {};
+    for (let layer = 0; layer < config.nLayer; layer++) {
+      for (const proj of PROJECTIONS) {
+        const { inDim, outDim } = projectionShape(config, proj);
+        const base = `blk.${layer}.${PROJECTION_TENSOR[proj]}.weight`;
+        weights[`${base}.lora_a`] = { shape: [inDim, 16], values: Float32Array.from({ length: inDim * 16 }, () => (rng.float() * 2 - 1) / Math.sqrt(inDim)) };
+        weights[`${base}.lora_b`] = { shape: [16, outDim], values: Float32Array.from({ length: 16 * outDim }, () => (rng.float() * 2 - 1) * 0.01) };
+      }
+    }
+    await writeLoraGguf(adapter, weights, lora, config.arch);
+  }
+  // The F16 export (what `lora-studio export --format gguf-f16` writes) halves the adapter's memory traffic.
+  const f16 = await exportGgufLora({ adapterPath: adapter, outDir: join(tmpdir(), `lora-studio-bench-chat-${PRESET}-f16-adapter`), type: "F16" });
+  return { model, adapter, adapterF16: f16.adapterPath };
+}
+
+let run = 0;
+async function measure(engine: ChatEngine, adapter: string | null): Promise<ChatAnswer> {
+  // A different first word each run: the engine reuses an evaluated prompt prefix, which would hide the prompt's cost.
+  const answer = await engine.generate(`${++run}. ${PROMPT}`, { adapter, maxTokens: TOKENS });
+  console.error(`${adapter ?? "base"}: ${answer.tokens.length} tokens, ${round(answer.tokensPerSecond ?? 0)} tokens/s, first token after ${round(answer.timeToFirstTokenMs ?? NaN)} ms`);
+  return answer;
+}
+
+const llama = await getLlamaRuntime(values.cpu ? false : "auto");
+const { model, adapter, adapterF16 } = await ensureFiles();
+const results: Record<string, unknown> = {};
+const THREADS = (values.threads ?? "1,0").split(",").map(Number);
+for (const threads of THREADS) {
+  const engine = await ChatEngine.open(model, { adapters: [{ path: adapter, id: "r16" }, { path: adapterF16, id: "r16-f16" }], contextSize: 1024, ...(threads ? { threads } : {}) });
+  try {
+    for (const side of [null, "r16", "r16-f16"]) await measure(engine, side); // warm-up: contexts created, weights touched
+    const runs: Record<"base" | "tuned" | "tunedF16", ChatAnswer[]> = { base: [], tuned: [], tunedF16: [] };
+    for (let i = 0; i < RUNS; i++) {
+      runs.base.push(await measure(engine, null));
+      runs.tuned.push(await measure(engine, "r16"));
+      runs.tunedF16.push(await measure(engine, "r16-f16"));
+    }
+    const summary = (answers: ChatAnswer[]) => ({
+      tokens_per_s: round(median(answers.map((a) => a.tokensPerSecond ?? 0))),
+      time_to_first_token_ms: round(median(answers.map((a) => a.timeToFirstTokenMs ?? NaN))),
+      tokens_generated: median(answers.map((a) => a.tokens.length)),
+    });
+    const base = summary(runs.base);
+    const tuned = summary(runs.tuned);
+    const tunedF16 = summary(runs.tunedF16);
+    results[threads ? `threads_${threads}` : `threads_default(${llama.cpuMathCores})`] = {
+      base,
+      tuned_f32_adapter: tuned,
+      tuned_f16_adapter: tunedF16,
+      tuned_over_base: { f32_adapter: round(tuned.tokens_per_s / base.tokens_per_s, 3), f16_adapter: round(tunedF16.tokens_per_s / base.tokens_per_s, 3) },
+    };
+  } finally {
+    await engine.dispose();
+  }
+}
+console.log(
+  JSON.stringify(
+    {
+      bench: "chat",
+      preset: PRESET,
+      model: "llama arch, F16, random weights",
+      adapter: "rank 16, alpha 32, q,k,v,o,gate,up,down; as trained (F32) and exported F16",
+      gpu: llama.gpu,
+      prompt_tokens: "the user prompt in the model's chat template",
+      max_tokens: TOKENS,
+      runs: RUNS,
+      statistic: "median after a warm-up, base and tuned alternating; a new prompt each run (no prefix reuse)",
+      goal: "tuned_over_base >= 0.95",
+      results,
+    },
+    null,
+    1,
+  ),
+);
