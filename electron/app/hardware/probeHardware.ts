@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, hostname, totalmem } from "node:os";
+import { dirname } from "node:path";
+import si from "systeminformation";
+import { z } from "zod";
+import { initTfjs, TFJS_BACKENDS, type TfjsBackendName } from "../../../native-deps/tfjsBackend";
+
+const GpuKindSchema = z.union([z.enum(["cuda", "metal", "vulkan"]), z.literal(false)]);
+
+/** What does not change between probes on one machine: cached in memory and in a file. */
+const StaticHardwareSchema = z.object({
+  key: z.string(),
+  os: z.string(),
+  cpu: z.object({ model: z.string(), physicalCores: z.number(), logicalCores: z.number() }),
+  gpus: z.array(z.object({ vendor: z.string(), model: z.string(), vramMb: z.number().nullable() })),
+  llamaCpp: z.object({
+    ok: z.boolean(),
+    gpu: GpuKindSchema,
+    devices: z.array(z.string()),
+    vramTotalMb: z.number().nullable(),
+    vramFreeMb: z.number().nullable(),
+    error: z.string().optional(),
+  }),
+  tfjs: z.object({
+    chosen: z.enum(TFJS_BACKENDS as [TfjsBackendName, ...TfjsBackendName[]]).nullable(),
+    backends: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string() })),
+  }),
+  probedAt: z.string(),
+});
+type StaticHardware = z.infer<typeof StaticHardwareSchema>;
+
+export interface HardwareReport extends Omit<StaticHardware, "key"> {
+  memory: { totalMb: number; availableMb: number };
+  /** Whether the slow parts (GPUs, llama.cpp, tfjs) came from the cache rather than a fresh probe. */
+  cached: boolean;
+  probeMs: number;
+}
+
+/** The probes, injectable so that tests can count calls; the defaults ask the real machine. */
+export interface HardwareProbes {
+  machine(): Promise<Pick<StaticHardware, "os" | "cpu" | "gpus">>;
+  llamaCpp(): Promise<StaticHardware["llamaCpp"]>;
+  tfjs(): Promise<StaticHardware["tfjs"]>;
+  availableMemory(): Promise<{ totalMb: number; availableMb: number }>;
+}
+
+export interface ProbeOptions {
+  /** JSON file that keeps the slow parts between processes (e.g. <home>/hardware.json). */
+  cacheFile?: string;
+  /** Probe everything again (after plugging in a GPU, installing a backend...). */
+  refresh?: boolean;
+  probes?: Partial<HardwareProbes>;
+}
+
+const MB = 2 ** 20;
+let memo: StaticHardware | undefined;
+
+/**
+ * This machine: CPU, RAM (total and available), OS, GPUs with VRAM (systeminformation), llama.cpp's GPU build and
+ * free VRAM (node-llama-cpp), and the tfjs backend that loads. The slow parts are probed once and cached (in this
+ * process, and in cacheFile across processes, keyed by host and hardware); available memory is read every call.
+ */
+export async function probeHardware(options: ProbeOptions = {}): Promise<HardwareReport> {
+  const started = performance.now();
+  const probes: HardwareProbes = { ...DEFAULT_PROBES, ...options.probes };
+  const key = machineKey();
+  let cached = true;
+  let stat = options.refresh ? undefined : (memo?.key === key ? memo : readCache(options.cacheFile, key));
+  if (!stat) {
+    cached = false;
+    const [machine, llamaCpp, tfjs] = await Promise.all([probes.machine(), probes.llamaCpp(), probes.tfjs()]);
+    stat = { key, ...machine, llamaCpp, tfjs, probedAt: new Date().toISOString() };
+    if (options.cacheFile) writeCache(options.cacheFile, stat);
+  }
+  memo = stat;
+  const memory = await probes.availableMemory();
+  const { key: _key, ...rest } = stat;
+  return { ...rest, memory, cached, probeMs: Math.round(performance.now() - started) };
+}
+
+/** Forgets the in-process cache (tests). */
+export function clearHardwareCache(): void {
+  memo = undefined;
+}
+
+function machineKey(): string {
+  return [hostname(), process.platform, process.arch, process.version, cpus().length, Math.round(totalmem() / MB)].join("|");
+}
+
+function readCache(file: string | undefined, key: string): StaticHardware | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const parsed = StaticHardwareSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    return parsed.success && parsed.data.key === key ? parsed.data : undefined;
+  } catch {
+    return undefined; // a damaged cache is only a cache: probe again
+  }
+}
+
+function writeCache(file: string, value: StaticHardware): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+  } catch {
+    // Not writable: the next process probes again, nothing else is lost.
+  }
+}
+
+const DEFAULT_PROBES: HardwareProbes = {
+  async machine() {
+    const [cpu, os, graphics] = await Promise.all([si.cpu(), si.osInfo(), si.graphics().catch(() => ({ controllers: [] }))]);
+    return {
+      os: [os.distro, os.release, os.arch].filter(Boolean).join(" "),
+      cpu: { model: [cpu.manufacturer, cpu.brand].filter(Boolean).join(" "), physicalCores: cpu.physicalCores, logicalCores: cpu.cores },
+      gpus: graphics.controllers.map((c) => ({ vendor: c.vendor, model: c.model, vramMb: c.vram ?? null })),
+    };
+  },
+  async llamaCpp() {
+    try {
+      const { getLlama } = await import("node-llama-cpp");
+      // Note: build "never": the probe reports what is installed; it never compiles llama.cpp or downloads a build.
+      const llama = await getLlama({ gpu: "auto", build: "never", progressLogs: false, skipDownload: true });
+      try {
+        const vram = llama.gpu === false ? undefined : await llama.getVramState();
+        return {
+          ok: true,
+          gpu: llama.gpu,
+          devices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
+          vramTotalMb: vram ? Math.round(vram.total / MB) : null,
+          vramFreeMb: vram ? Math.round(vram.free / MB) : null,
+        };
+      } finally {
+        await llama.dispose();
+      }
+    } catch (error) {
+      return { ok: false, gpu: false, devices: [], vramTotalMb: null, vramFreeMb: null, error: (error instanceof Error ? error.message : String(error)).split("\n")[0]! };
+    }
+  },
+  async tfjs() {
+    try {
+      const init = await initTfjs();
+      return { chosen: init.backend, backends: init.attempts.map((a) => ({ name: a.name, ok: a.ok, reason: a.reason })) };
+    } catch (error) {
+      return { chosen: null, backends: [{ name: "all", ok: false, reason: (error as Error).message }] };
+    }
+  },
+  async availableMemory() {
+    const mem = await si.mem();
+    return { totalMb: Math.round(mem.total / MB), availableMb: Math.round(mem.available / MB) };
+  },
+};

@@ -1,0 +1,230 @@
+import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
+import type { Projection } from "../../engine/model/ModelWeights";
+import { plannedSteps } from "../../engine/training/Trainer";
+import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
+import type { TfjsBackendName } from "../../../native-deps/tfjsBackend";
+import type { Localized } from "../data/types";
+import type { HardwareReport } from "../hardware/probeHardware";
+import type { ModelShape } from "../hardware/ModelShape";
+import { predictPeakMemory, WASM_HEAP_CAP_MB, type MemoryPrediction } from "../hardware/predictPeakMemory";
+import type { DataStats } from "./DataStats";
+
+/** Never propose a configuration predicted above this share of the memory available. */
+export const MEMORY_SHARE = 0.85;
+const DEFAULT_SEQ = 512;
+const MIN_SEQ = 64;
+
+export interface Choice<T> {
+  value: T;
+  reason: Localized;
+}
+
+export interface SettingsInput {
+  hardware: Pick<HardwareReport, "memory" | "tfjs" | "llamaCpp" | "gpus">;
+  model: ModelShape;
+  data?: DataStats;
+  /** Share held out for validation (prepareTrainingRun's default 0.1). */
+  valSplit?: number;
+}
+
+export interface Settings {
+  backend: Choice<TfjsBackendName>;
+  seqLen: Choice<number>;
+  batchSize: Choice<number>;
+  gradAccum: Choice<number>;
+  rank: Choice<number>;
+  alpha: Choice<number>;
+  targets: Choice<Projection[]>;
+  lr: Choice<number>;
+  epochs: Choice<number>;
+  gradientCheckpointing: Choice<boolean>;
+  quantizedBase: Choice<boolean>;
+  memory: {
+    prediction: MemoryPrediction;
+    /** What limits memory: RAM, a GPU's VRAM, or the wasm heap's 4 GB cap. */
+    limit: "ram" | "vram" | "wasm-heap";
+    availableMb: number;
+    /** MEMORY_SHARE of what is available: the most any proposal may be predicted to use. */
+    budgetMb: number;
+  };
+  trainExamples: number | null;
+  stepsPerEpoch: number | null;
+  totalSteps: number | null;
+  config: TrainConfig;
+}
+
+export class NoFittingConfigError extends Error {
+  override name = "NoFittingConfigError";
+}
+
+const roundUp16 = (n: number) => Math.ceil(n / 16) * 16;
+const supportsQuantizedBase = "quantizedBase" in TrainConfigSchema.shape;
+
+/**
+ * The training settings for this machine, model and data, each with its reason in English and Chinese. Pure: the
+ * hardware comes in as a report. The memory model decides what fits; nothing predicted above 85% of the available
+ * memory (and, on wasm, of the 4 GB heap) is proposed. What fits is searched in order of what matters most to keep:
+ * the sequence length, then the adapted projections, then speed (no checkpointing, larger batches).
+ */
+export function chooseSettings(input: SettingsInput): Settings {
+  const { hardware: hw, model, data } = input;
+  const backend = chooseBackend(hw);
+  const gpu = backend.value === "tensorflow-gpu";
+  const vram = hw.llamaCpp.vramFreeMb ?? hw.gpus.find((g) => g.vramMb)?.vramMb ?? null;
+  const availableMb = gpu && vram ? vram : hw.memory.availableMb;
+  const limit: Settings["memory"]["limit"] = gpu && vram ? "vram" : "ram";
+  const budgetMb = Math.floor(availableMb * MEMORY_SHARE);
+  const wasmBudget = Math.floor(WASM_HEAP_CAP_MB * MEMORY_SHARE);
+
+  const trainExamples = data ? Math.max(1, Math.floor(data.examples * (1 - (input.valSplit ?? 0.1)))) : null;
+  const context = model.contextLength ?? 32768;
+  const wanted = data ? Math.min(context, Math.max(MIN_SEQ, roundUp16(data.tokens.p95))) : Math.min(context, DEFAULT_SEQ);
+  const few = trainExamples !== null && trainExamples < 200;
+  const rank = few ? 8 : 16;
+  const effective = Math.max(1, Math.min(few ? 8 : 16, trainExamples ?? 16));
+  const batches = (gpu ? [16, 8, 4, 2, 1] : [4, 2, 1]).filter((b) => b <= effective && effective % b === 0);
+  const targetSets: [keyof typeof TARGET_PRESETS, number][] = [["all", rank], ["attention", rank], ["qv", rank], ["qv", 4]];
+  const quantizedChoices = supportsQuantizedBase && model.storedBytes < model.parameters * 3 ? [false, true] : [false];
+
+  for (let seqLen = wanted; seqLen >= Math.min(MIN_SEQ, wanted); seqLen = seqLen > MIN_SEQ ? Math.max(MIN_SEQ, roundUp16(seqLen / 2)) : 0) {
+    for (const [targetSet, r] of targetSets) {
+      for (const quantizedBase of quantizedChoices) {
+        for (const gradientCheckpointing of [false, true]) {
+          for (const batchSize of batches) {
+            const targets = [...TARGET_PRESETS[targetSet]] as Projection[];
+            const prediction = predictPeakMemory(model, { seqLen, batchSize, rank: r, targets, gradientCheckpointing, quantizedBase }, backend.value);
+            const wasmOk = backend.value !== "wasm" || prediction.tensorsMb <= wasmBudget;
+            if (prediction.peakMb > budgetMb || !wasmOk) continue;
+            const wasmLimited = backend.value === "wasm" && wasmBudget < budgetMb;
+            const memory = { prediction, limit: wasmLimited ? ("wasm-heap" as const) : limit, availableMb: wasmLimited ? WASM_HEAP_CAP_MB : availableMb, budgetMb: wasmLimited ? wasmBudget : budgetMb };
+            return assemble({ input, backend, seqLen, wanted, batchSize, effective, rank: r, targetSet, targets, gradientCheckpointing, quantizedBase, memory, trainExamples, batches });
+          }
+        }
+      }
+    }
+    if (seqLen === MIN_SEQ || wanted < MIN_SEQ) break;
+  }
+  const smallest = predictPeakMemory(model, { seqLen: Math.min(MIN_SEQ, wanted), batchSize: 1, rank: 4, targets: ["q", "v"], gradientCheckpointing: true, quantizedBase: quantizedChoices.includes(true) }, backend.value);
+  const wasmBound = backend.value === "wasm" && smallest.tensorsMb > wasmBudget && smallest.peakMb <= budgetMb;
+  const f32Base = model.storedBytes >= model.parameters * 3;
+  throw new NoFittingConfigError(
+    `even the smallest setting (sequence ${Math.min(MIN_SEQ, wanted)}, batch 1, rank 4 on q and v, gradient checkpointing) is predicted at ${smallest.peakMb} MB` +
+      (wasmBound
+        ? ` with ${smallest.tensorsMb} MB of tensors, more than ${Math.round(MEMORY_SHARE * 100)}% of the wasm backend's ${WASM_HEAP_CAP_MB} MB heap; ${f32Base && supportsQuantizedBase ? "use a quantized GGUF of this model (Q8_0 or Q4_K: its weights then stay quantized), " : ""}install the native TensorFlow backend (tfjs-node), or choose a smaller model`
+        : `, more than ${Math.round(MEMORY_SHARE * 100)}% of the ${availableMb} MB ${limit === "vram" ? "of free VRAM" : "available"}; close other programs or choose a smaller model`),
+  );
+}
+
+function chooseBackend(hw: SettingsInput["hardware"]): Choice<TfjsBackendName> {
+  const chosen = hw.tfjs.chosen ?? "cpu";
+  const others = hw.tfjs.backends.filter((b) => !b.ok && b.name !== chosen).map((b) => b.name);
+  const why: Record<TfjsBackendName, Localized> = {
+    "tensorflow-gpu": { en: "TensorFlow with the GPU loaded: training runs on the graphics card.", zh: "已加载 GPU 版 TensorFlow：在显卡上训练。" },
+    tensorflow: { en: "Native TensorFlow loaded: the fastest way to train on this CPU.", zh: "已加载原生 TensorFlow：这是本机 CPU 上最快的训练方式。" },
+    wasm: {
+      en: `WebAssembly is the fastest backend that loads here${others.length ? ` (${others.join(", ")} did not load)` : ""}; it trains on the CPU with up to 4 GB of tensors.`,
+      zh: `WebAssembly 是本机能加载的最快后端${others.length ? `（${others.join("、")} 无法加载）` : ""}；在 CPU 上训练，张量最多 4 GB。`,
+    },
+    cpu: { en: "Only the plain JavaScript backend loads here: it works, but slowly.", zh: "本机只能加载纯 JavaScript 后端：可以训练，但较慢。" },
+  };
+  return { value: chosen, reason: why[chosen] };
+}
+
+interface Picked {
+  input: SettingsInput;
+  backend: Choice<TfjsBackendName>;
+  seqLen: number;
+  wanted: number;
+  batchSize: number;
+  effective: number;
+  rank: number;
+  targetSet: keyof typeof TARGET_PRESETS;
+  targets: Projection[];
+  gradientCheckpointing: boolean;
+  quantizedBase: boolean;
+  memory: Settings["memory"];
+  trainExamples: number | null;
+  batches: number[];
+}
+
+function assemble(p: Picked): Settings {
+  const { data } = p.input;
+  const mb = p.memory.prediction.peakMb;
+  const pct = Math.round(MEMORY_SHARE * 100);
+  const heap = p.memory.limit === "wasm-heap";
+  const where = p.memory.limit === "vram" ? "free VRAM" : "available RAM";
+  const whereZh = p.memory.limit === "vram" ? "空闲显存" : "可用内存";
+  const budget = heap
+    ? `${p.memory.prediction.tensorsMb} MB of tensors, within ${p.memory.budgetMb} MB (${pct}% of the wasm backend's ${p.memory.availableMb} MB heap); ${mb} MB in all`
+    : `${mb} MB, within ${p.memory.budgetMb} MB (${pct}% of ${p.memory.availableMb} MB ${where})`;
+  const budgetZh = heap
+    ? `张量 ${p.memory.prediction.tensorsMb} MB，不超过 ${p.memory.budgetMb} MB（wasm 后端 ${p.memory.availableMb} MB 堆的 ${pct}%）；总计 ${mb} MB`
+    : `${mb} MB，不超过 ${p.memory.budgetMb} MB（${whereZh} ${p.memory.availableMb} MB 的 ${pct}%）`;
+  const seqReason: Localized = p.seqLen < p.wanted
+    ? { en: `${p.seqLen} tokens: the ${p.wanted} that would cover 95% of the examples does not fit in memory; longer examples will be cut.`, zh: `${p.seqLen} 个词元：覆盖 95% 样本所需的 ${p.wanted} 放不进内存，更长的样本将被截断。` }
+    : data
+      ? { en: `${p.seqLen} tokens covers 95% of your examples (95th percentile ${data.tokens.p95}, longest ${data.tokens.max}).`, zh: `${p.seqLen} 个词元可覆盖 95% 的样本（第 95 百分位 ${data.tokens.p95}，最长 ${data.tokens.max}）。` }
+      : { en: `${p.seqLen} tokens, a common default; give your data to size it to your examples.`, zh: `${p.seqLen} 个词元，常用默认值；提供数据后可按样本长度确定。` };
+  const gradAccum = p.effective / p.batchSize;
+  const batchReason: Localized = p.batchSize === p.batches[0]
+    ? { en: `${p.batchSize} sequences per pass, the most that helps on this ${p.backend.value === "tensorflow-gpu" ? "GPU" : "CPU"} for an effective batch of ${p.effective}; predicted peak ${budget}.`, zh: `每次前向 ${p.batchSize} 条序列，在有效批大小 ${p.effective} 下对本机${p.backend.value === "tensorflow-gpu" ? " GPU" : " CPU"}最有利；预计峰值 ${budgetZh}。` }
+    : { en: `${p.batchSize} sequences per pass: a larger batch would not fit in memory; predicted peak ${budget}.`, zh: `每次前向 ${p.batchSize} 条序列：更大的批放不进内存；预计峰值 ${budgetZh}。` };
+  const accumReason: Localized = {
+    en: `${gradAccum} micro-batches per update gives an effective batch of ${p.effective}${p.effective < 8 ? ` (only ${p.trainExamples} training examples)` : ", in the 8 to 16 range that fine-tuning recipes converge on"}.`,
+    zh: `每次更新累积 ${gradAccum} 个小批，有效批大小为 ${p.effective}${p.effective < 8 ? `（训练样本只有 ${p.trainExamples} 条）` : "，在微调常用的 8 到 16 之间"}。`,
+  };
+  const few = p.trainExamples !== null && p.trainExamples < 200;
+  const rankReason: Localized = p.rank < (few ? 8 : 16)
+    ? { en: `Rank ${p.rank}: a larger adapter would not fit in memory.`, zh: `秩 ${p.rank}：更大的适配器放不进内存。` }
+    : few
+      ? { en: `Rank ${p.rank}: with ${p.trainExamples} training examples a small adapter learns enough and overfits less.`, zh: `秩 ${p.rank}：只有 ${p.trainExamples} 条训练样本，小适配器足够且不易过拟合。` }
+      : { en: `Rank ${p.rank}, the usual choice for domain adaptation (8 to 16).`, zh: `秩 ${p.rank}，领域适配的常用取值（8 到 16）。` };
+  const targetsReason: Localized = p.targetSet === "all"
+    ? { en: "All linear projections (q, k, v, o, gate, up, down): the strongest tools' default, best quality for the memory.", zh: "所有线性投影（q、k、v、o、gate、up、down）：主流工具的默认做法，效果最好。" }
+    : { en: `Only ${p.targets.join(", ")}: adapting every projection would not fit in memory.`, zh: `只适配 ${p.targets.join("、")}：适配全部投影放不进内存。` };
+  const lr = p.trainExamples !== null && p.trainExamples < 100 ? 1e-4 : 2e-4;
+  const lrReason: Localized = lr < 2e-4
+    ? { en: "1e-4 with warmup and cosine decay: gentler for a small dataset trained for more epochs.", zh: "1e-4，带预热和余弦衰减：数据少、轮数多时更稳。" }
+    : { en: "2e-4 with warmup and cosine decay, the common LoRA learning rate.", zh: "2e-4，带预热和余弦衰减，LoRA 常用学习率。" };
+  const n = p.trainExamples;
+  const epochs = n === null ? 3 : n <= 100 ? 5 : n <= 1000 ? 3 : n <= 10000 ? 2 : 1;
+  const epochsReason: Localized = n === null
+    ? { en: "3 epochs, the usual default; early stopping ends sooner when validation loss stops improving.", zh: "3 轮，常用默认值；验证损失不再下降时提前停止。" }
+    : { en: `${epochs} epoch${epochs > 1 ? "s" : ""} for ${n} training examples (fewer examples need more passes); early stopping ends sooner when validation loss stops improving.`, zh: `${n} 条训练样本训练 ${epochs} 轮（样本越少需要的轮数越多）；验证损失不再下降时提前停止。` };
+  const gcReason: Localized = p.gradientCheckpointing
+    ? { en: "On: without it the activations would not fit in memory; it recomputes them in the backward pass (same result, about a third slower).", zh: "开启：否则激活值放不进内存；反向传播时重新计算（结果相同，约慢三分之一）。" }
+    : { en: "Off: everything fits in memory without it, and training is faster.", zh: "关闭：不开也放得下，训练更快。" };
+  const qbReason: Localized = p.quantizedBase
+    ? { en: "On: the base weights stay in their compact GGUF form and are expanded one block at a time, because as float32 they would not fit.", zh: "开启：基础权重保持 GGUF 压缩格式，逐块展开，因为展开成 float32 放不进内存。" }
+    : { en: "Off: the base weights fit in memory as float32, which is faster.", zh: "关闭：基础权重以 float32 放得下，速度更快。" };
+  const raw: Record<string, unknown> = {
+    lora: { rank: p.rank, alpha: 2 * p.rank, targets: p.targets },
+    lr,
+    batchSize: p.batchSize,
+    gradAccum,
+    seqLen: p.seqLen,
+    epochs,
+    gradientCheckpointing: p.gradientCheckpointing,
+  };
+  if (supportsQuantizedBase) raw.quantizedBase = p.quantizedBase;
+  const config = TrainConfigSchema.parse(raw);
+  const steps = n === null ? null : plannedSteps(config, n);
+  return {
+    backend: p.backend,
+    seqLen: { value: p.seqLen, reason: seqReason },
+    batchSize: { value: p.batchSize, reason: batchReason },
+    gradAccum: { value: gradAccum, reason: accumReason },
+    rank: { value: p.rank, reason: rankReason },
+    alpha: { value: 2 * p.rank, reason: { en: `Alpha ${2 * p.rank}, twice the rank: updates of a usual strength.`, zh: `Alpha 为 ${2 * p.rank}，即秩的两倍：更新幅度适中。` } },
+    targets: { value: p.targets, reason: targetsReason },
+    lr: { value: lr, reason: lrReason },
+    epochs: { value: epochs, reason: epochsReason },
+    gradientCheckpointing: { value: p.gradientCheckpointing, reason: gcReason },
+    quantizedBase: { value: p.quantizedBase, reason: qbReason },
+    memory: p.memory,
+    trainExamples: n,
+    stepsPerEpoch: steps?.stepsPerEpoch ?? null,
+    totalSteps: steps?.totalSteps ?? null,
+    config,
+  };
+}

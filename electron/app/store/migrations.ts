@@ -1,0 +1,205 @@
+/**
+ * The store's schema as an ordered list of migrations. Migration i (1-based) moves the database from
+ * user_version i - 1 to i; each runs in its own transaction together with the version bump, so a crash leaves
+ * the database at the version before or after, never between. Never edit a released migration: add one.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const RUN_STATUSES = "'queued','running','finished','failed','interrupted','cancelled'";
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "projects, base models, datasets and examples, runs and metrics, adapters, chats, comparisons, evaluations",
+    sql: `
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  domain TEXT,
+  language TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE base_models (
+  id TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  name TEXT,
+  architecture TEXT NOT NULL,
+  parameters INTEGER NOT NULL,
+  quantization TEXT NOT NULL,
+  file_size INTEGER,
+  context_length INTEGER,
+  added_at TEXT NOT NULL,
+  UNIQUE (path, sha256)
+);
+
+CREATE TABLE datasets (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  example_count INTEGER NOT NULL,
+  files_json TEXT NOT NULL,
+  redaction_json TEXT NOT NULL,
+  report_json TEXT
+);
+CREATE INDEX datasets_project ON datasets(project_id);
+
+CREATE TABLE examples (
+  id INTEGER PRIMARY KEY,
+  dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+  example_key TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('chat','document')),
+  content_json TEXT NOT NULL,
+  source_file TEXT NOT NULL,
+  source_line INTEGER,
+  source_row INTEGER,
+  source_sheet TEXT,
+  source_page INTEGER,
+  source_chunk INTEGER,
+  split TEXT CHECK (split IN ('train','validation','excluded')),
+  redactions_json TEXT,
+  UNIQUE (dataset_id, example_key)
+);
+
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  base_model_id TEXT REFERENCES base_models(id),
+  dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+  out_dir TEXT NOT NULL UNIQUE,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN (${RUN_STATUSES})),
+  backend TEXT,
+  worker_pid INTEGER,
+  step INTEGER NOT NULL DEFAULT 0,
+  total_steps INTEGER,
+  model_sha256 TEXT,
+  data_sha256 TEXT,
+  error_json TEXT,
+  result_json TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  started_at TEXT,
+  ended_at TEXT
+);
+CREATE INDEX runs_project ON runs(project_id);
+CREATE INDEX runs_status ON runs(status);
+
+CREATE TABLE run_attempts (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  from_step INTEGER,
+  status TEXT CHECK (status IN (${RUN_STATUSES})),
+  cause TEXT,
+  -- What the out-of-memory step-down changed before this attempt, with its reason.
+  change_json TEXT,
+  PRIMARY KEY (run_id, attempt)
+);
+
+CREATE TABLE run_metrics (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  step INTEGER NOT NULL,
+  epoch REAL,
+  loss REAL,
+  val_loss REAL,
+  lr REAL,
+  grad_norm REAL,
+  tokens_per_second REAL,
+  peak_rss_mb REAL,
+  time TEXT,
+  PRIMARY KEY (run_id, step)
+);
+
+CREATE TABLE adapters (
+  id TEXT PRIMARY KEY,
+  project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE adapter_files (
+  adapter_id TEXT NOT NULL REFERENCES adapters(id) ON DELETE CASCADE,
+  format TEXT NOT NULL,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  bytes INTEGER,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (adapter_id, path)
+);
+
+CREATE TABLE chats (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  base_model_id TEXT REFERENCES base_models(id),
+  adapter_id TEXT REFERENCES adapters(id) ON DELETE SET NULL,
+  title TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  chat_id TEXT NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('system','user','assistant')),
+  content TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (chat_id, seq)
+);
+
+CREATE TABLE comparisons (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  prompt TEXT NOT NULL,
+  -- NULL adapter = the base model alone.
+  a_adapter_id TEXT REFERENCES adapters(id) ON DELETE SET NULL,
+  b_adapter_id TEXT REFERENCES adapters(id) ON DELETE SET NULL,
+  a_output TEXT NOT NULL,
+  b_output TEXT NOT NULL,
+  -- Blind: the rater sees the two outputs in this order without labels.
+  blind INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE ratings (
+  id INTEGER PRIMARY KEY,
+  comparison_id TEXT NOT NULL REFERENCES comparisons(id) ON DELETE CASCADE,
+  rater TEXT NOT NULL,
+  choice TEXT NOT NULL CHECK (choice IN ('a','b','tie','both-bad')),
+  note TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (comparison_id, rater)
+);
+
+CREATE TABLE evaluations (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  run_id TEXT REFERENCES runs(id) ON DELETE SET NULL,
+  adapter_id TEXT REFERENCES adapters(id) ON DELETE SET NULL,
+  kind TEXT NOT NULL,
+  metrics_json TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+`,
+  },
+  {
+    version: 2,
+    description: "indexes for the lists the app shows (examples of a dataset by split, messages of a chat, ratings)",
+    sql: `
+CREATE INDEX examples_dataset_split ON examples(dataset_id, split);
+CREATE INDEX adapters_run ON adapters(run_id);
+CREATE INDEX chats_project ON chats(project_id);
+CREATE INDEX comparisons_project ON comparisons(project_id);
+CREATE INDEX evaluations_project ON evaluations(project_id);
+`,
+  },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
