@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,5 +10,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // The CLI's data home (store, hardware cache) for every test and the processes they start.
+    env: { LORA_STUDIO_HOME: join(tmpdir(), "lora-studio-test-home") },
   },
 });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { access, constants, mkdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { inspectModel } from "../../engine/gguf/inspectModel";
+import { summarizeModel, type ModelInspection } from "../../engine/gguf/inspectModel";
 import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import type { TrainConfig } from "../../engine/training/TrainConfig";
 import type { TrainJob } from "../../engine/training/TrainJob";
@@ -23,18 +23,17 @@ export interface TrainRequest {
 }
 
 /**
- * Checks every input before anything heavy happens (model readable and trainable, sequence length within its
- * context, data files present, output folder writable), prepares the dataset with the model's own chat
- * template into DIR/data, and writes DIR/run.json. Returns the job for the worker.
+ * Checks every input before anything heavy happens (model readable and trainable, the sequence length, when
+ * known, within its context, data files present, output folder writable and free of another run). The train
+ * command calls it before computing a recommendation; prepareTrainingRun calls it again with the final config.
  */
-export async function prepareTrainingRun(request: TrainRequest, log: (line: string) => void = () => {}): Promise<RunRecord> {
+export async function checkTrainInputs(request: Omit<TrainRequest, "config">, seqLen?: number): Promise<{ outDir: string; modelPath: string; model: Omit<ModelInspection, "sha256"> }> {
   const outDir = resolve(request.outDir);
   const modelPath = resolve(request.modelPath);
   if (!existsSync(modelPath)) throw new TrainInputError(`model file ${modelPath} does not exist; give the path of a .gguf model`);
-  const model = await inspectModel(modelPath);
+  const model = await summarizeModel(modelPath);
   if (!model.trainable) throw new TrainInputError(`${modelPath} cannot be trained here: ${model.notTrainableReason}`);
-  const seqLen = request.config.seqLen;
-  if (model.contextLength && seqLen > model.contextLength) {
+  if (seqLen !== undefined && model.contextLength && seqLen > model.contextLength) {
     throw new TrainInputError(`sequence length ${seqLen} is longer than the model's context (${model.contextLength} tokens); use --seq-len ${model.contextLength} or less`);
   }
   if (request.dataPaths.length === 0) throw new TrainInputError("no data given; pass one or more files with --data");
@@ -48,14 +47,22 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
   if (existsSync(join(outDir, "run.json"))) {
     throw new TrainInputError(`${outDir} already holds a training run; continue it with --resume ${outDir} or choose another --out folder`);
   }
+  return { outDir, modelPath, model };
+}
 
+/**
+ * Prepares a run: checks the inputs (checkTrainInputs), prepares the dataset with the model's own chat
+ * template into DIR/data, and writes DIR/run.json. Returns the record, whose job the worker runs.
+ */
+export async function prepareTrainingRun(request: TrainRequest, log: (line: string) => void = () => {}): Promise<RunRecord> {
+  const { outDir, modelPath, model } = await checkTrainInputs(request, request.config.seqLen);
   log(`preparing data with ${model.architecture}'s chat template...`);
   const dataDir = join(outDir, "data");
   const valSplit = request.valSplit ?? 0.1;
   const dataset = await prepareDataset(request.dataPaths.map((p) => resolve(p)), {
     modelPath,
     outDir: dataDir,
-    seqLen,
+    seqLen: request.config.seqLen,
     split: valSplit > 0 ? { fraction: valSplit, seed: request.config.seed } : { fraction: 0, min: 0, max: 0, seed: request.config.seed },
   });
   if (dataset.counts.train === 0) {
@@ -70,7 +77,7 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
     status: "running",
     createdAt: now,
     updatedAt: now,
-    baseModel: { path: modelPath, sha256: model.sha256, architecture: model.architecture, parameters: model.parameters },
+    baseModel: { path: modelPath, sha256: dataset.model.sha256, architecture: model.architecture, parameters: model.parameters },
     data: {
       files: dataset.files.map((f) => ({ path: f.path, ...(f.sha256 ? { sha256: f.sha256 } : {}) })),
       sha256: await sha256Files(validationPath ? [trainPath, validationPath] : [trainPath]),

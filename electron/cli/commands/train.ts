@@ -4,7 +4,10 @@ import { TrainConfigSchema, type TrainConfig } from "../../engine/training/Train
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { PROJECTIONS } from "../../engine/model/ModelWeights";
 import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
-import { loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../app/training/trainRun";
+import { checkTrainInputs, loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../app/training/trainRun";
+import { configForTraining, type ExplicitSettings } from "../../app/recommend/configForTraining";
+import { resolveHome } from "../../app/store/resolveHome";
+import { join } from "node:path";
 import type { RunRecord } from "../../app/training/RunRecord";
 import { formatConfigError } from "../formatConfigError";
 
@@ -23,8 +26,10 @@ export const trainCommand: Command<RunRecord> = {
     "  --lr X --batch N --accum N --seq-len N    optimisation (default 2e-4, 1, 4, 512)",
     "  --val-split X --eval-every N              validation share (default 0.1) and cadence in steps (default once per epoch)",
     "  --early-stop-patience N                   evaluations without improvement before stopping (default 3; 0 = off)",
-    "  --seed N --checkpoint-every N --gradient-checkpointing",
+    "  --seed N --checkpoint-every N --gradient-checkpointing --quantized-base",
     `  --backend ${BACKENDS.join("|")}`,
+    "  --defaults                                settings not given take built-in defaults instead of this machine's",
+    "                                            recommendation (which runs a short calibration first)",
     "",
     "Writes DIR/adapter.gguf (best validation loss), DIR/adapter-last.gguf, DIR/metrics.jsonl, DIR/run.json, DIR/checkpoints/.",
     "Ctrl-C saves a checkpoint and stops; --resume DIR continues.",
@@ -52,6 +57,9 @@ export const trainCommand: Command<RunRecord> = {
     "eval-every": { type: "string" },
     "early-stop-patience": { type: "string" },
     "gradient-checkpointing": { type: "boolean" },
+    "quantized-base": { type: "boolean" },
+    defaults: { type: "boolean" },
+    home: { type: "string" },
   },
   allowPositionals: true,
   async run(args, io) {
@@ -68,10 +76,28 @@ export const trainCommand: Command<RunRecord> = {
       if (data.length === 0) throw new UsageError("missing --data (one or more data files)");
       const valSplit = numberOption(args, "val-split");
       if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
-      record = await prepareTrainingRun(
-        { modelPath: model, dataPaths: data, outDir: out, config: configFromArgs(args), ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) },
-        io.log,
-      );
+      const explicit = explicitSettings(args);
+      const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
+      await checkTrainInputs(request, explicit.seqLen);
+      let config: TrainConfig;
+      if (args.values.defaults === true) {
+        config = TrainConfigSchema.parse(explicit);
+      } else {
+        io.log("choosing settings for this machine, model and data (a short calibration run)...");
+        const home = resolveHome(optionalString(args, "home") ? { home: optionalString(args, "home") } : {});
+        const { recommendation, config: recommended } = await configForTraining(explicit, {
+          modelPath: model,
+          dataPaths: data,
+          hardwareCacheFile: join(home, "hardware.json"),
+          ...(valSplit !== undefined ? { valSplit } : {}),
+        });
+        const given = new Set(Object.keys(explicit).concat(Object.keys(explicit.lora ?? {})));
+        for (const [name, choice] of [["seqLen", recommendation.seqLen], ["batchSize", recommendation.batchSize], ["gradAccum", recommendation.gradAccum], ["rank", recommendation.rank], ["lr", recommendation.lr], ["epochs", recommendation.epochs]] as const) {
+          if (!given.has(name)) io.log(`  ${name} ${JSON.stringify(choice.value)}: ${choice.reason.en}`);
+        }
+        config = recommended;
+      }
+      record = await prepareTrainingRun({ ...request, config }, io.log);
       io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);
     }
     const handle = startTrainingRun(record, (e) => io.log(describe(e)));
@@ -127,19 +153,23 @@ function backendOption(args: CommandArgs): { backend?: (typeof BACKENDS)[number]
   return backend ? { backend } : {};
 }
 
-/** The command line as a TrainConfig; zod checks ranges and names the option in its message. */
-function configFromArgs(args: CommandArgs): TrainConfig {
+/**
+ * Only the settings the user typed, checked: zod checks ranges (on a copy with defaults filled in) and the
+ * message names the option. The rest comes from the recommendation or the defaults.
+ */
+function explicitSettings(args: CommandArgs): ExplicitSettings {
   const n = (name: string) => numberOption(args, name);
   const targets = optionalString(args, "targets");
+  const flag = (name: string) => (args.values[name] === true ? true : undefined);
   const lora = {
     rank: n("rank"),
     alpha: n("alpha"),
     dropout: n("dropout"),
-    rslora: args.values.rslora === true ? true : undefined,
+    rslora: flag("rslora"),
     targets: targets === undefined ? undefined : targets in TARGET_PRESETS ? [...TARGET_PRESETS[targets as keyof typeof TARGET_PRESETS]] : targets.split(",").map((t) => t.trim()),
   };
   const raw = {
-    lora: Object.fromEntries(Object.entries(lora).filter(([, v]) => v !== undefined)),
+    lora: definedOnly(lora),
     epochs: n("epochs"),
     maxSteps: n("max-steps"),
     lr: n("lr"),
@@ -150,11 +180,17 @@ function configFromArgs(args: CommandArgs): TrainConfig {
     checkpointEvery: n("checkpoint-every"),
     evalEvery: n("eval-every"),
     earlyStopPatience: n("early-stop-patience"),
-    gradientCheckpointing: args.values["gradient-checkpointing"] === true ? true : undefined,
+    gradientCheckpointing: flag("gradient-checkpointing"),
+    quantizedBase: flag("quantized-base"),
   };
-  const parsed = TrainConfigSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)), { reportInput: true });
+  const explicit = definedOnly(raw) as ExplicitSettings;
+  const parsed = TrainConfigSchema.safeParse(explicit, { reportInput: true });
   if (!parsed.success) throw new UsageError(formatConfigError(parsed.error, OPTION_NAMES));
-  return parsed.data;
+  return explicit;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** Config field paths and the options that set them, so errors name what the user typed. */

@@ -32,6 +32,12 @@ export interface ModelInspection {
 
 /** Reads a GGUF model's header (not its weights) and hashes the file. */
 export async function inspectModel(path: string): Promise<ModelInspection> {
+  const [summary, sha256] = await Promise.all([summarizeModel(path), sha256File(path)]);
+  return { ...summary, sha256 };
+}
+
+/** inspectModel without the file hash: only the header is read, so it is quick even for a 4 GB model. */
+export async function summarizeModel(path: string): Promise<Omit<ModelInspection, "sha256">> {
   const file = await openGguf(path);
   try {
     const arch = file.string("general.architecture");
@@ -55,7 +61,6 @@ export async function inspectModel(path: string): Promise<ModelInspection> {
     if (unsupportedTypes.size) reasons.push(`tensor types ${[...unsupportedTypes].join(", ")} cannot be trained on (supported: ${SUPPORTED_TENSOR_TYPES.map(ggmlTypeName).join(", ")})`);
     return {
       path,
-      sha256: await sha256File(path),
       fileSize: file.fileSize,
       name: file.optionalString("general.name") ?? null,
       architecture: arch,

@@ -44,6 +44,10 @@ describe("lora-studio train", () => {
     const record = JSON.parse(r.stdout);
     expect(record.status).toBe("finished");
     expect(record.result).toMatchObject({ reason: "completed", step: 14, backend: "wasm" });
+    // Settings not given come from this machine's recommendation, each with its reason.
+    expect(r.stderr).toMatch(/choosing settings for this machine/);
+    expect(r.stderr).toMatch(/epochs \d+: /);
+    expect(record.job.config).toMatchObject({ batchSize: 2, gradAccum: 1, seqLen: 96, lr: 3e-3, maxSteps: 14 });
     expect(record.baseModel.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(record.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(record.data.trainExamples + record.data.validationExamples).toBe(40);
@@ -144,7 +148,8 @@ describe("lora-studio train", () => {
     const cases: [string[], RegExp][] = [
       [["--model", model, "--data", join(dir, "missing.jsonl"), "--out", join(dir, "o1")], /missing\.jsonl does not exist/],
       [["--model", model, "--data", empty, "--out", join(dir, "o2")], /empty\.jsonl is empty/],
-      [["--model", model, "--data", useless, "--out", join(dir, "o3")], /no usable training example/],
+      [["--model", model, "--data", useless, "--out", join(dir, "o3")], /no usable example in .*useless\.jsonl/],
+      [["--model", model, "--data", useless, "--out", join(dir, "o3b"), "--defaults"], /no usable training example in .*useless\.jsonl/],
       [["--model", model, "--data", data, "--out", join(dir, "o4"), "--seq-len", "4096"], /sequence length 4096 is longer than the model's context \(512 tokens\)/],
       [["--model", gpt2, "--data", data, "--out", join(dir, "o5")], /architecture "gpt2" is not supported \(supported: llama, qwen2, qwen3\)/],
       [["--model", model, "--data", data, "--out", join(aFile, "sub")], /output folder .* is not writable/],
