@@ -1,5 +1,6 @@
 import type { TrainingOutcome } from "../../engine/training/runTrainingJob";
 import type { TrainJob } from "../../engine/training/TrainJob";
+import type { Localized } from "../data/types";
 
 export type RunStatus = "running" | "finished" | "failed" | "interrupted" | "cancelled";
 
@@ -24,6 +25,8 @@ export interface RunRecord {
   job: TrainJob;
   /** Each start of the worker: a fresh run, then any resumes. */
   attempts: { startedAt: string; endedAt?: string; fromStep: number | null; status?: RunStatus; cause?: string }[];
+  /** Settings given up after running out of memory, in order (trainWithStepDown). */
+  stepDowns?: { at: string; change: { field: string; from: number | boolean; to: number | boolean }; reason: Localized }[];
   result?: TrainingOutcome;
   error?: { code: string; message: string; resumable: boolean };
 }

@@ -4,7 +4,8 @@ import { TrainConfigSchema, type TrainConfig } from "../../engine/training/Train
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { PROJECTIONS } from "../../engine/model/ModelWeights";
 import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
-import { checkTrainInputs, loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../app/training/trainRun";
+import { checkTrainInputs, loadRunForResume, prepareTrainingRun, type RunHandle } from "../../app/training/trainRun";
+import { trainWithStepDown } from "../../app/training/trainWithStepDown";
 import { configForTraining, type ExplicitSettings } from "../../app/recommend/configForTraining";
 import { resolveHome } from "../../app/store/resolveHome";
 import { join } from "node:path";
@@ -100,14 +101,17 @@ export const trainCommand: Command<RunRecord> = {
       record = await prepareTrainingRun({ ...request, config }, io.log);
       io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);
     }
-    const handle = startTrainingRun(record, (e) => io.log(describe(e)));
+    let current: RunHandle | undefined;
     const onInterrupt = () => {
       io.log("stopping: saving a checkpoint (Ctrl-C again to kill without one)...");
       process.off("SIGINT", onInterrupt);
-      handle.process.cancel();
+      current?.process.cancel();
     };
     process.on("SIGINT", onInterrupt);
-    const final = await handle.finished.finally(() => process.off("SIGINT", onInterrupt));
+    const final = await trainWithStepDown(record, (e) => io.log(describe(e)), {
+      onStart: (handle) => (current = handle),
+      onStepDown: (reason) => io.log(reason),
+    }).finally(() => process.off("SIGINT", onInterrupt));
     if (final.status === "failed" || final.status === "interrupted") throw new Error(final.error!.message);
     return final;
   },

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../../electron/app/training/trainRun";
+import { trainWithStepDown } from "../../../electron/app/training/trainWithStepDown";
 import { openGguf } from "../../../electron/engine/gguf/GgufFile";
 import { GgufValueType } from "../../../electron/engine/gguf/types";
 import { writeGguf } from "../../../electron/engine/gguf/writeGguf";
@@ -132,6 +133,30 @@ describe("lora-studio train", () => {
     const rest = await startTrainingRun(await loadRunForResume(out), () => {}).finished;
     expect(rest.status).toBe("finished");
     expect(rest.result?.step).toBe(14);
+  });
+
+  it("steps down and retries when the worker is killed for memory before its first step", async () => {
+    const small = join(dir, "small.gguf");
+    await makeTinyModel({ arch: "llama", preset: "small", out: small });
+    const out = join(dir, "oom");
+    const slowFirstStep = { ...config, batchSize: 4, gradAccum: 1, seqLen: 96, maxSteps: 3, evalEvery: 0 };
+    const record = await prepareTrainingRun({ modelPath: small, dataPaths: [data], outDir: out, config: slowFirstStep });
+    let attempts = 0;
+    const stepDowns: string[] = [];
+    const final = await trainWithStepDown(record, () => {}, {
+      onStart: (handle) => {
+        // The first attempt dies the way the OOM killer ends a process: SIGKILL, before any step is done.
+        if (++attempts === 1) process.kill(handle.process.pid, "SIGKILL");
+      },
+      onStepDown: (reason) => stepDowns.push(reason),
+    });
+    expect(attempts).toBe(2);
+    expect(stepDowns).toEqual([expect.stringMatching(/batch 4: retrying with batch 2 and gradient accumulation 2/)]);
+    expect(final.status).toBe("finished");
+    expect(final.job.config).toMatchObject({ batchSize: 2, gradAccum: 2 });
+    expect(final.stepDowns).toEqual([expect.objectContaining({ change: { field: "batchSize", from: 4, to: 2 } })]);
+    expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8")).stepDowns).toHaveLength(1);
+    expect(final.result?.step).toBe(3);
   });
 
   it("refuses bad input before loading the model, naming the problem", async () => {

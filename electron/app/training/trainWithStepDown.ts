@@ -1,0 +1,49 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
+import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { looksOutOfMemory } from "../recommend/looksOutOfMemory";
+import { stepDown } from "../recommend/stepDown";
+import type { RunRecord } from "./RunRecord";
+import { startTrainingRun, type RunHandle } from "./trainRun";
+
+export interface StepDownOptions {
+  /** Called for each attempt's process (e.g. to relay pause and cancel to it). */
+  onStart?(handle: RunHandle): void;
+  /** Called with the reason when the settings step down after running out of memory. */
+  onStepDown?(reason: string): void;
+}
+
+/**
+ * Runs a prepared training run; when it runs out of memory, steps the settings down (stepDown: halve the batch
+ * and double accumulation, then gradient checkpointing, then a shorter sequence) and starts again from
+ * scratch, recording every change in run.json. Note: a SIGKILL counts as running out of memory only before the
+ * first optimizer step (that is when the OOM killer strikes: peak memory is reached in the first step); a kill
+ * later leaves the run interrupted and resumable, since the settings evidently fit.
+ */
+export async function trainWithStepDown(record: RunRecord, onEvent: (e: TrainingEvent) => void, options: StepDownOptions = {}): Promise<RunRecord> {
+  let current = record;
+  for (let attempt = 0; ; attempt++) {
+    let steps = 0;
+    const handle = startTrainingRun(current, (e) => {
+      if (e.type === "step") steps++;
+      onEvent(e);
+    });
+    options.onStart?.(handle);
+    const final = await handle.finished;
+    const result = await handle.process.done;
+    const memory = looksOutOfMemory(result) && (result.status === "failed" || steps === 0);
+    if (final.status === "finished" || final.status === "cancelled" || !memory) return final;
+    const next = stepDown(final.job.config, attempt);
+    if (!next) return final;
+    options.onStepDown?.(next.reason.en);
+    // A smaller batch changes the data order per step, so the retry starts over rather than resuming.
+    await rm(join(final.job.outDir, "checkpoints"), { recursive: true, force: true });
+    current = {
+      ...final,
+      job: { ...final.job, config: next.config, resume: false },
+      stepDowns: [...(final.stepDowns ?? []), { at: new Date().toISOString(), change: next.change, reason: next.reason }],
+    };
+    await writeJsonAtomic(join(final.job.outDir, "run.json"), current);
+  }
+}
