@@ -1,7 +1,7 @@
 // Writes the binary samples (PDF, DOCX) of resources/samples from the texts below:
 //   node --import tsx resources/samples/makeSamples.ts
-// Note: the PDF is English only: pdfkit's standard fonts have no Chinese glyphs, and a CJK font would have to be
-// embedded (several MB); the Chinese guideline ships as DOCX and Markdown instead.
+// Note: pdfkit's standard fonts have no Chinese glyphs, so the Chinese PDF embeds a subset (only the glyphs used) of
+// WenQuanYi Zen Hei, Debian's fonts-wqy-zenhei (`apt-get install fonts-wqy-zenhei`), needed only to regenerate it.
 import { createWriteStream, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,8 +30,11 @@ export const GUIDELINE_ZH = [
   "督查。感染控制小组每月在各病区观察手卫生执行情况，并将结果反馈给病区负责人。",
 ];
 
-async function writePdf(path: string, paragraphs: string[]): Promise<void> {
+const CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc";
+
+async function writePdf(path: string, paragraphs: string[], font?: { file: string; family: string }): Promise<void> {
   const doc = new PDFDocument({ info: { Title: paragraphs[0], CreationDate: new Date(0) } });
+  if (font) doc.font(font.file, font.family);
   const done = new Promise<void>((resolve, reject) => doc.pipe(createWriteStream(path)).on("finish", () => resolve()).on("error", reject));
   doc.fontSize(18).text(paragraphs[0]!).moveDown();
   paragraphs.slice(1).forEach((p, i) => {
@@ -52,4 +55,5 @@ async function writeDocx(path: string, paragraphs: string[]): Promise<void> {
 await writePdf(join(here, "hand-hygiene-guideline.en.pdf"), GUIDELINE_EN);
 await writeDocx(join(here, "hand-hygiene-guideline.en.docx"), GUIDELINE_EN);
 await writeDocx(join(here, "hand-hygiene-guideline.zh.docx"), GUIDELINE_ZH);
+await writePdf(join(here, "hand-hygiene-guideline.zh.pdf"), GUIDELINE_ZH, { file: CJK_FONT, family: "WenQuanYiZenHei" });
 writeFileSync(join(here, "hand-hygiene-guideline.zh.md"), `# ${GUIDELINE_ZH[0]}\n\n${GUIDELINE_ZH.slice(1).join("\n\n")}\n`);

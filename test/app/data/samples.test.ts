@@ -18,6 +18,10 @@ describe("resources/samples", () => {
     expect(by["legal-clauses.csv"]!.columns).toEqual({ question: "Question", answer: "Answer", context: "Context" });
     const [pdf] = await importFiles([join(samples, "hand-hygiene-guideline.en.pdf")], { seqLen: 64 });
     expect(new Set(pdf!.examples.map((e) => e.source.page))).toEqual(new Set([1, 2]));
+    const [zhPdf] = await importFiles([join(samples, "hand-hygiene-guideline.zh.pdf")], { seqLen: 64 });
+    expect(zhPdf!.problems).toEqual([]);
+    expect(new Set(zhPdf!.examples.map((e) => e.source.page))).toEqual(new Set([1, 2]));
+    expect(zhPdf!.examples.map((e) => e.text).join("")).toContain("戴手套不能代替手卫生");
     expect(by["hand-hygiene-guideline.zh.docx"]!.examples.map((e) => e.text).join("")).toContain("手卫生指南");
   });
 });
