@@ -49,7 +49,7 @@ interface Agreement {
 }
 
 type Scorer = (path: string, tokens: number[]) => Promise<number[]>;
-const llamaCppAsShipped: Scorer = (path, tokens) => scoreWithLlamaCpp(path, tokens);
+const llamaCppAsShipped: Scorer = (path, tokens) => scoreWithLlamaCpp(path, tokens, { kvCache: "F16" }); // llama.cpp's usual cache
 const llamaCppF32Cache: Scorer = (path, tokens) => scoreWithLlamaCpp(path, tokens, { kvCache: "F32" });
 /** With llama.cpp's KV cache in F32 both sides compute in float32 throughout; measured <= 7e-5. */
 const F32_CACHE_TOLERANCE = 2e-4;
