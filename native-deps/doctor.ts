@@ -4,7 +4,7 @@ import { fastWasmKernelsActive } from "./wasmKernels/registerFastWasmKernels";
 
 export interface DoctorReport {
   tfjs: { backend: TfjsBackendName; attempts: BackendAttempt[]; fastWasmKernels: boolean; version: string };
-  llamaCpp: { ok: boolean; gpu: string | false; buildType?: string; gpuDevices: string[]; vram?: { total: number; free: number }; error?: string };
+  llamaCpp: { ok: boolean; gpu: false | "metal" | "cuda" | "vulkan"; buildType?: string; gpuDevices: string[]; vram?: { total: number; free: number }; error?: string };
   machine: {
     os: string;
     cpu: string;
@@ -34,7 +34,8 @@ async function probeTfjs(): Promise<DoctorReport["tfjs"]> {
   };
 }
 
-async function probeLlamaCpp(): Promise<DoctorReport["llamaCpp"]> {
+/** llama.cpp's build and GPU as node-llama-cpp reports them; also used by the app's hardware probe. */
+export async function probeLlamaCpp(): Promise<DoctorReport["llamaCpp"]> {
   try {
     const { getLlama } = await import("node-llama-cpp");
     // Note: build "never": the doctor reports what is installed; it never compiles llama.cpp or downloads a build.
@@ -56,7 +57,8 @@ async function probeLlamaCpp(): Promise<DoctorReport["llamaCpp"]> {
   }
 }
 
-async function probeMachine(): Promise<DoctorReport["machine"]> {
+/** The machine as systeminformation reports it; also used by the app's hardware probe. */
+export async function probeMachine(): Promise<DoctorReport["machine"]> {
   const [cpu, mem, os, graphics] = await Promise.all([si.cpu(), si.mem(), si.osInfo(), si.graphics().catch(() => ({ controllers: [] }))]);
   return {
     os: [os.distro, os.release, os.arch].filter(Boolean).join(" "),

@@ -1,4 +1,6 @@
 import type { ChatHistoryItem, ChatWrapper, LlamaModel, Token } from "node-llama-cpp";
+import { toChatHistoryItem } from "../../engine/inference/chatHistory";
+import { chatWrapperForModel } from "../../engine/inference/chatWrapperForModel";
 import { getLlamaRuntime } from "../../engine/inference/llamaRuntime";
 import type { ChatMessage, Example, TrainingItem } from "./types";
 
@@ -29,8 +31,7 @@ export class ChatFormatter {
   static async load(modelPath: string): Promise<ChatFormatter> {
     const llama = await getLlamaRuntime();
     const model = await llama.loadModel({ modelPath, vocabOnly: true });
-    const { resolveChatWrapper } = await import("node-llama-cpp");
-    const wrapper = resolveChatWrapper(model);
+    const wrapper = await chatWrapperForModel(model);
     const eot = model.tokens.eot ?? model.tokens.eos;
     if (eot === null) {
       await model.dispose();
@@ -56,7 +57,7 @@ export class ChatFormatter {
 
   /** A chat's tokens with 1 on every assistant turn's content and its end-of-turn token. */
   renderChat(messages: ChatMessage[]): RenderedExample {
-    const history = toHistory(messages);
+    const history = messages.map(toChatHistoryItem);
     const full = this.renderTokens(history);
     full.push(this.endOfTurn);
     const lossMask = new Array<number>(full.length).fill(0);
@@ -104,20 +105,6 @@ export class ChatFormatter {
   }
 }
 
-function toHistory(messages: ChatMessage[]): ChatHistoryItem[] {
-  return messages.map((m): ChatHistoryItem => {
-    switch (m.role) {
-      case "system":
-        return { type: "system", text: m.content };
-      case "user":
-        return { type: "user", text: m.content };
-      case "assistant":
-        return { type: "model", response: [m.content] };
-      default:
-        return m.role satisfies never;
-    }
-  });
-}
 
 /** How many leading tokens two renderings share (a prefix renders to a prefix for every template we know). */
 function commonPrefix(a: number[], b: number[]): number {

@@ -3,6 +3,7 @@ import { cpus, hostname, totalmem } from "node:os";
 import { dirname } from "node:path";
 import si from "systeminformation";
 import { z } from "zod";
+import { probeLlamaCpp, probeMachine } from "../../../native-deps/doctor";
 import { initTfjs, TFJS_BACKENDS, type TfjsBackendName } from "../../../native-deps/tfjsBackend";
 
 const GpuKindSchema = z.union([z.enum(["cuda", "metal", "vulkan"]), z.literal(false)]);
@@ -108,33 +109,23 @@ function writeCache(file: string, value: StaticHardware): void {
 
 const DEFAULT_PROBES: HardwareProbes = {
   async machine() {
-    const [cpu, os, graphics] = await Promise.all([si.cpu(), si.osInfo(), si.graphics().catch(() => ({ controllers: [] }))]);
+    const m = await probeMachine();
     return {
-      os: [os.distro, os.release, os.arch].filter(Boolean).join(" "),
-      cpu: { model: [cpu.manufacturer, cpu.brand].filter(Boolean).join(" "), physicalCores: cpu.physicalCores, logicalCores: cpu.cores },
-      gpus: graphics.controllers.map((c) => ({ vendor: c.vendor, model: c.model, vramMb: c.vram ?? null })),
+      os: m.os,
+      cpu: { model: m.cpu, physicalCores: m.physicalCores, logicalCores: m.logicalCores },
+      gpus: m.gpus.map((g) => ({ vendor: g.vendor, model: g.model, vramMb: g.vramMB })),
     };
   },
   async llamaCpp() {
-    try {
-      const { getLlama } = await import("node-llama-cpp");
-      // Note: build "never": the probe reports what is installed; it never compiles llama.cpp or downloads a build.
-      const llama = await getLlama({ gpu: "auto", build: "never", progressLogs: false, skipDownload: true });
-      try {
-        const vram = llama.gpu === false ? undefined : await llama.getVramState();
-        return {
-          ok: true,
-          gpu: llama.gpu,
-          devices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
-          vramTotalMb: vram ? Math.round(vram.total / MB) : null,
-          vramFreeMb: vram ? Math.round(vram.free / MB) : null,
-        };
-      } finally {
-        await llama.dispose();
-      }
-    } catch (error) {
-      return { ok: false, gpu: false, devices: [], vramTotalMb: null, vramFreeMb: null, error: (error instanceof Error ? error.message : String(error)).split("\n")[0]! };
-    }
+    const r = await probeLlamaCpp();
+    return {
+      ok: r.ok,
+      gpu: r.gpu,
+      devices: r.gpuDevices,
+      vramTotalMb: r.vram ? Math.round(r.vram.total / MB) : null,
+      vramFreeMb: r.vram ? Math.round(r.vram.free / MB) : null,
+      ...(r.error ? { error: r.error } : {}),
+    };
   },
   async tfjs() {
     try {

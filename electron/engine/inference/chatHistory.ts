@@ -18,18 +18,21 @@ export function chatHistory(input: ChatInput): ChatHistoryItem[] {
   if (turns.length === 0) throw new Error("the chat is empty: give a prompt or a history that ends with a user turn");
   const last = turns[turns.length - 1]!;
   if (last.role !== "user") throw new Error(`the chat history ends with a ${last.role} turn; it must end with the user turn the model is to answer`);
-  const history = turns.map((t, i): ChatHistoryItem => {
-    switch (t.role) {
-      case "system":
-        return { type: "system", text: t.content };
-      case "user":
-        return { type: "user", text: t.content };
-      case "assistant":
-        return { type: "model", response: [t.content] };
-      default:
-        throw new Error(`chat turn ${i} has role "${(t as { role: unknown }).role}"; use system, user or assistant`);
-    }
-  });
+  const history = turns.map(toChatHistoryItem);
   history.push({ type: "model", response: [] });
   return history;
+}
+
+/** One turn as node-llama-cpp's history item (also how the training formatter renders chats, so they agree). */
+export function toChatHistoryItem(turn: ChatTurn, index = 0): ChatHistoryItem {
+  switch (turn.role) {
+    case "system":
+      return { type: "system", text: turn.content };
+    case "user":
+      return { type: "user", text: turn.content };
+    case "assistant":
+      return { type: "model", response: [turn.content] };
+    default:
+      throw new Error(`chat turn ${index} has role "${(turn as { role: unknown }).role}"; use system, user or assistant`);
+  }
 }

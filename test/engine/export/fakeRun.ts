@@ -10,24 +10,12 @@ import { LoraConfigSchema, type LoraConfig } from "../../../electron/engine/lora
 import { writeLoraGguf } from "../../../electron/engine/lora/writeLoraGguf";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
 import { seededRandom } from "../model/randomModel";
+import { projectionWidths } from "../../helpers/projectionWidths";
 
 export const STEMS = { q: "attn_q", k: "attn_k", v: "attn_v", o: "attn_output", gate: "ffn_gate", up: "ffn_up", down: "ffn_down" } as const;
 export type Proj = keyof typeof STEMS;
 export const ALL_TARGETS = Object.keys(STEMS) as Proj[];
 
-export function projWidths(shape: ModelShape, proj: Proj): [number, number] {
-  const hd = shape.dim / shape.heads;
-  const table: Record<Proj, [number, number]> = {
-    q: [shape.dim, shape.heads * hd],
-    k: [shape.dim, shape.kvHeads * hd],
-    v: [shape.dim, shape.kvHeads * hd],
-    o: [shape.heads * hd, shape.dim],
-    gate: [shape.dim, shape.ffn],
-    up: [shape.dim, shape.ffn],
-    down: [shape.ffn, shape.dim],
-  };
-  return table[proj];
-}
 
 /** Our trainable layout (A [in, r], B [r, out]) with random values; B std `bStd`. */
 export function randomLoraWeights(shape: ModelShape, lora: LoraConfig, seed: number, bStd = 0.02): LoraWeights {
@@ -36,7 +24,7 @@ export function randomLoraWeights(shape: ModelShape, lora: LoraConfig, seed: num
   for (let layer = 0; layer < shape.layers; layer++) {
     const r = lora.layerRanks[String(layer)] ?? lora.rank;
     for (const proj of lora.targets) {
-      const [inDim, outDim] = projWidths(shape, proj);
+      const [inDim, outDim] = projectionWidths(shape, proj);
       const base = `blk.${layer}.${STEMS[proj]}.weight`;
       w[`${base}.lora_a`] = { shape: [inDim, r], values: Float32Array.from({ length: inDim * r }, () => rng.normal() / Math.sqrt(inDim)) };
       w[`${base}.lora_b`] = { shape: [r, outDim], values: Float32Array.from({ length: r * outDim }, () => rng.normal() * bStd) };

@@ -22,6 +22,7 @@ import { writeLoraGguf } from "../../../electron/engine/lora/writeLoraGguf";
 import { LlamaModel } from "../../../electron/engine/model/LlamaModel";
 import { initTfjs } from "../../../native-deps/tfjsBackend";
 import { seededRandom } from "../model/randomModel";
+import { projectionWidths } from "../../helpers/projectionWidths";
 
 /**
  * The acceptance budget for tfjs vs llama.cpp is 5e-3 nats; with llama.cpp's KV cache in F32 both sides compute
@@ -82,19 +83,6 @@ function randomize(adapter: LoraAdapter, seed: number): LoraWeights {
   return w;
 }
 
-function widths(shape: ModelShape, proj: Proj): [number, number] {
-  const hd = shape.dim / shape.heads;
-  const table: Record<Proj, [number, number]> = {
-    q: [shape.dim, shape.heads * hd],
-    k: [shape.dim, shape.kvHeads * hd],
-    v: [shape.dim, shape.kvHeads * hd],
-    o: [shape.heads * hd, shape.dim],
-    gate: [shape.dim, shape.ffn],
-    up: [shape.dim, shape.ffn],
-    down: [shape.ffn, shape.dim],
-  };
-  return table[proj];
-}
 
 describe.each(CASES.map((c, i) => ({ ...c, i })))("exported GGUF LoRA in llama.cpp: $label", ({ label, arch, lora, i }) => {
   it("reproduces the tfjs logprobs and matches FORMATS.md", async () => {
@@ -122,7 +110,7 @@ describe.each(CASES.map((c, i) => ({ ...c, i })))("exported GGUF LoRA in llama.c
         for (let layer = 0; layer < shape.layers; layer++) {
           const r = config.layerRanks[String(layer)] ?? config.rank;
           for (const proj of config.targets) {
-            const [inDim, outDim] = widths(shape, proj);
+            const [inDim, outDim] = projectionWidths(shape, proj);
             const base = `blk.${layer}.${STEMS[proj]}.weight`;
             // PyTorch A [r, in] and B [out, r] row-major, from our A [in, r] and B [r, out].
             const a = weights[`${base}.lora_a`]!.values;

@@ -22,6 +22,7 @@ import { makeBatch } from "../../../electron/engine/training/makeBatch";
 import { Rng } from "../../../electron/engine/util/Rng";
 import { initTfjs } from "../../../native-deps/tfjsBackend";
 import { seededRandom } from "../model/randomModel";
+import { projectionWidths } from "../../helpers/projectionWidths";
 
 const ARCHS: TinyArch[] = ["llama", "qwen2", "qwen3"];
 const ALL: Projection[] = ["q", "k", "v", "o", "gate", "up", "down"];
@@ -78,20 +79,6 @@ function randomize(adapter: LoraAdapter, seed: number, std = 0.2): LoraWeights {
   return w;
 }
 
-/** In and out widths of a projection from the preset's shape, written out here independently of the engine. */
-function widths(shape: ModelShape, proj: Projection): [number, number] {
-  const hd = shape.dim / shape.heads;
-  const table: Record<Projection, [number, number]> = {
-    q: [shape.dim, shape.heads * hd],
-    k: [shape.dim, shape.kvHeads * hd],
-    v: [shape.dim, shape.kvHeads * hd],
-    o: [shape.heads * hd, shape.dim],
-    gate: [shape.dim, shape.ffn],
-    up: [shape.dim, shape.ffn],
-    down: [shape.ffn, shape.dim],
-  };
-  return table[proj];
-}
 
 describe.each(ARCHS)("LoRA invariants: %s", (arch) => {
   it("B = 0 gives bit-equal logits and logprobs, with and without dropout", async () => {
@@ -192,7 +179,7 @@ describe("LoRA shapes and scales", () => {
         for (let layer = 0; layer < shape.layers; layer++) {
           const r = config.layerRanks[String(layer)] ?? config.rank;
           for (const proj of config.targets) {
-            const [inDim, outDim] = widths(shape, proj);
+            const [inDim, outDim] = projectionWidths(shape, proj);
             want += r * (inDim + outDim);
           }
         }
@@ -215,7 +202,7 @@ describe("LoRA shapes and scales", () => {
       for (const layer of [0, 1]) {
         const r = layer === 0 ? 2 : 6;
         for (const [stem, proj] of Object.entries(stems)) {
-          const [inDim, outDim] = widths(shape, proj);
+          const [inDim, outDim] = projectionWidths(shape, proj);
           const a = w[`blk.${layer}.${stem}.weight.lora_a`]!;
           const b = w[`blk.${layer}.${stem}.weight.lora_b`]!;
           expect(a.shape).toEqual([inDim, r]);
@@ -245,7 +232,7 @@ describe("LoRA shapes and scales", () => {
           for (const [layer, r] of [[0, 4], [1, 9]] as const) {
             const scale = rslora ? 12 / Math.sqrt(r) : 12 / r;
             expect(adapter.pairs.find((p) => p.layer === layer && p.proj === "v")!.scale).toBeCloseTo(scale, 12);
-            const [inDim, outDim] = widths(shape, "v");
+            const [inDim, outDim] = projectionWidths(shape, "v");
             const base = tf.zeros([5, outDim]) as tfType.Tensor2D;
             const out = hooks(layer, "v", x, base);
             const got = (await out.data()) as Float32Array;
