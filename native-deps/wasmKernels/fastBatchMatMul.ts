@@ -146,7 +146,6 @@ function batchedProducts(
   const outBase = memoryOffset(backend, outDataId);
   const aShape = shapeBytes(m, k);
   const bShape = shapeBytes(k, n);
-  const oShape = shapeBytes(m, n);
   // One view per distinct B batch entry, so its packed XNNPACK operator serves every A entry that pairs with it.
   const bViews = new Map<number, number>();
   const views: number[] = [];

@@ -113,7 +113,7 @@ export function referenceLogits(spec: RandomModelSpec, tensors: ReadonlyMap<stri
     return w;
   };
   const has = (name: string) => tensors.has(name);
-  const { nEmbd: D, nHead: H, nHeadKv: KV, headDim: hd, nFf: F, vocab: V, nRot, rmsEps: eps } = spec;
+  const { nEmbd: D, nHead: H, nHeadKv: KV, headDim: hd, vocab: V, nRot, rmsEps: eps } = spec;
   const n = tokens.length;
   const freqScale = spec.linearRopeFactor ? 1 / spec.linearRopeFactor : 1;
   const ropeFreqs = has("rope_freqs.weight") ? W("rope_freqs.weight") : undefined;

@@ -10,10 +10,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GgmlType } from "../../../electron/engine/gguf/ggmlType";
 import { openGguf } from "../../../electron/engine/gguf/GgufFile";
-import { f32ToF16 } from "../../../electron/engine/gguf/half";
-import { tensorByteLength } from "../../../electron/engine/gguf/tensorByteLength";
 import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel";
-import { writeGguf, type GgufTensorToWrite } from "../../../electron/engine/gguf/writeGguf";
 import { LoraAdapter } from "../../../electron/engine/lora/LoraAdapter";
 import { LoraConfigSchema } from "../../../electron/engine/lora/LoraConfig";
 import { LlamaModel } from "../../../electron/engine/model/LlamaModel";
@@ -23,75 +20,13 @@ import { makeBatch, type Batch } from "../../../electron/engine/training/makeBat
 import { Rng } from "../../../electron/engine/util/Rng";
 import { initTfjs } from "../../../native-deps/tfjsBackend";
 import { WasmLiveBytes } from "../../../bench/helpers/WasmLiveBytes";
+import { writeMixedQuantModel } from "../../helpers/mixedQuantModel";
 
 const dir = mkdtempSync(join(tmpdir(), "quantized-kept-"));
 
-/** Storage type of each projection: every block-quantized and half type the engine reads. */
-const TYPES: Record<string, number> = {
-  attn_q: GgmlType.Q4_K,
-  attn_k: GgmlType.Q5_K,
-  attn_v: GgmlType.Q6_K,
-  attn_output: GgmlType.Q4_0,
-  ffn_gate: GgmlType.Q8_0,
-  ffn_up: GgmlType.BF16,
-  ffn_down: GgmlType.F16,
-};
-
-/** Random blocks with their f16 scales set so that weights are about 0.02 (random scale bits could be inf). */
-function randomBlocks(type: number, dims: number[], rng: Rng): Uint8Array {
-  const bytes = new Uint8Array(tensorByteLength(type, dims));
-  for (let i = 0; i < bytes.length; i++) bytes[i] = rng.nextUint32() & 0xff;
-  const f16 = (at: number, v: number) => {
-    const h = f32ToF16(v * (0.5 + rng.float()));
-    bytes[at] = h & 0xff;
-    bytes[at + 1] = h >> 8;
-  };
-  const each = (size: number, f: (at: number) => void) => {
-    for (let at = 0; at < bytes.length; at += size) f(at);
-  };
-  switch (type) {
-    case GgmlType.Q4_K:
-    case GgmlType.Q5_K:
-      each(type === GgmlType.Q4_K ? 144 : 176, (at) => {
-        f16(at, 0.02 / (63 * 16));
-        f16(at + 2, 0.01 / 63);
-      });
-      break;
-    case GgmlType.Q6_K:
-      each(210, (at) => f16(at + 208, 0.02 / (127 * 32)));
-      break;
-    case GgmlType.Q4_0:
-      each(18, (at) => f16(at, 0.02 / 8));
-      break;
-    default:
-      throw new Error(`no random blocks for type ${type}`);
-  }
-  return bytes;
-}
-
-/** The small preset (K-quants need widths that are multiples of 256) with mixed projection types; `untied` adds an F16 output.weight. */
-async function mixedModel(name: string, untied: boolean): Promise<string> {
-  const base = join(dir, `${name}-base.gguf`);
-  await makeTinyModel({ arch: "llama", preset: "small", out: base, seed: 6 });
-  const file = await openGguf(base);
-  const rng = new Rng(31);
-  const tensors: GgufTensorToWrite[] = [];
-  for (const t of file.tensors) {
-    const stem = t.name.split(".")[2] ?? "";
-    const type = t.name.startsWith("blk.") && stem in TYPES ? TYPES[stem]! : t.name === "token_embd.weight" ? GgmlType.Q8_0 : GgmlType.F32;
-    const values = await file.readTensorF32(t.name);
-    const raw = ([GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.Q4_0] as number[]).includes(type);
-    tensors.push({ name: t.name, dims: t.dims, type, data: raw ? randomBlocks(type, t.dims, rng) : values });
-  }
-  if (untied) {
-    const embd = file.tensor("token_embd.weight");
-    const values = Float32Array.from({ length: embd.elementCount }, () => (rng.float() * 2 - 1) * 0.1);
-    tensors.push({ name: "output.weight", dims: embd.dims, type: GgmlType.F16, data: values });
-  }
-  await file.close();
-  const path = join(dir, `${name}.gguf`);
-  await writeGguf(path, file.kvs, tensors);
-  return path;
+/** The small preset with mixed projection types (test/helpers/mixedQuantModel); `untied` adds an F16 output.weight. */
+function mixedModel(name: string, untied: boolean): Promise<string> {
+  return writeMixedQuantModel(dir, name, { seed: 6, embeddingType: GgmlType.Q8_0, untiedF16Head: untied });
 }
 
 async function load(path: string, keepQuantized: boolean): Promise<LlamaModel> {
