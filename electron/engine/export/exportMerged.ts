@@ -22,6 +22,8 @@ export interface MergedExportOptions {
   adapterPath: string;
   outDir: string;
   type: MergedType;
+  /** llama.cpp's user scale of the adapter, folded into the merge (default 1). */
+  scale?: number;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function exportMerged(options: MergedExportOptions): Promise<Export
         type,
         data: async () => {
           const w = await base.readTensorF32(t.name);
-          if (pair) mergeLoraDelta(w, pair, ggufPairScale(adapter.alpha, pair.r));
+          if (pair) mergeLoraDelta(w, pair, (options.scale ?? 1) * ggufPairScale(adapter.alpha, pair.r));
           return w;
         },
       };

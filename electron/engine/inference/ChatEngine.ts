@@ -9,6 +9,7 @@ import { ChatEngineSide, type ChatAnswer, type ChatChunk, type SamplingOptions }
 import { chatHistory, type ChatInput } from "./chatHistory";
 import { chatStream } from "./chatStream";
 import { chatWrapperForModel } from "./chatWrapperForModel";
+import { exportMerged, type MergedType } from "../export/exportMerged";
 import { getLlamaRuntime } from "./llamaRuntime";
 
 export type { ChatAnswer, ChatChunk, SamplingOptions } from "./ChatEngineSide";
@@ -21,12 +22,23 @@ export interface AdapterSpec {
   id?: string;
   /** llama.cpp's user scale (default 1): the update is scale · alpha / r · B·A. */
   scale?: number;
+  /**
+   * Answer with a merged copy of base + adapter (W + scale · alpha / r · B·A, written once to a temporary GGUF and
+   * loaded as a second model) instead of applying the LoRA at run time. Note: llama.cpp applies a LoRA as two extra
+   * matmuls per adapted projection, which costs a small model 10-15% of its speed; the merged copy runs at the base
+   * model's speed, for the memory of a second model. Default false.
+   */
+  merged?: boolean;
+  /** Tensor type of the merged copy (default F16). */
+  mergedType?: MergedType;
 }
 
 export interface ChatAdapterInfo {
   id: string;
   path: string;
   scale: number;
+  /** Served by a merged copy of the model (see AdapterSpec.merged). */
+  merged: boolean;
   sha256: string;
   /** Adapted base tensors. */
   targets: number;
@@ -64,6 +76,7 @@ export interface ChatComparison {
 interface AdapterEntry extends ChatAdapterInfo {
   /** The file llama.cpp loads: `path`, or a content-named copy when `path` changed after it was first loaded. */
   loadPath: string;
+  mergedType: MergedType;
 }
 
 /**
@@ -78,6 +91,8 @@ interface AdapterEntry extends ChatAdapterInfo {
 export class ChatEngine {
   private readonly entries = new Map<string, AdapterEntry>();
   private readonly sides = new Map<string | null, Promise<ChatEngineSide>>();
+  /** Merged copies of the model by adapter id (AdapterSpec.merged). */
+  private readonly mergedModels = new Map<string, Promise<LlamaModel>>();
   /** Every file path handed to llama.cpp, with the content it had then. */
   private readonly loadedContent = new Map<string, string>();
   private tempDir: string | undefined;
@@ -126,17 +141,17 @@ export class ChatEngine {
    */
   async addAdapter(spec: AdapterSpec | string): Promise<ChatAdapterInfo> {
     this.assertOpen();
-    const { path: given, id: wantedId, scale = 1 } = typeof spec === "string" ? { path: spec } : spec;
+    const { path: given, id: wantedId, scale = 1, merged = false, mergedType = "F16" } = typeof spec === "string" ? { path: spec } : spec;
     const path = resolve(given);
     if (!(Number.isFinite(scale) && scale >= 0)) throw new ChatEngineError(`adapter scale must be a number >= 0, got ${scale}`);
     const checked = await checkChatAdapterFile(path, this.base);
     const existing = [...this.entries.values()].find((e) => e.path === path && (wantedId === undefined || e.id === wantedId));
-    if (existing && existing.sha256 === checked.sha256 && existing.scale === scale) return this.info(existing);
+    if (existing && existing.sha256 === checked.sha256 && existing.scale === scale && existing.merged === merged) return this.info(existing);
     if (existing) await this.removeAdapter(existing.id);
     if (wantedId !== undefined && this.entries.has(wantedId)) throw new ChatEngineError(`an adapter with id "${wantedId}" is already loaded (${this.entries.get(wantedId)!.path}); pick another id or remove it first`);
     const id = wantedId ?? this.uniqueId(basename(path).replace(/\.gguf$/i, ""));
     const loadPath = await this.loadPathFor(path, checked.sha256);
-    const entry: AdapterEntry = { id, path, scale, sha256: checked.sha256, targets: checked.targets.length, loadPath };
+    const entry: AdapterEntry = { id, path, scale, merged, mergedType, sha256: checked.sha256, targets: checked.targets.length, loadPath };
     this.entries.set(id, entry);
     return this.info(entry);
   }
@@ -147,6 +162,9 @@ export class ChatEngine {
     const side = this.sides.get(id);
     this.sides.delete(id);
     if (side) await (await side).dispose();
+    const merged = this.mergedModels.get(id);
+    this.mergedModels.delete(id);
+    if (merged) await (await merged).dispose();
   }
 
   /** The prompt tokens the model evaluates for an input (its chat template, the generation prompt open). */
@@ -194,6 +212,9 @@ export class ChatEngine {
     const sides = [...this.sides.values()];
     this.sides.clear();
     for (const s of await Promise.allSettled(sides)) if (s.status === "fulfilled") await s.value.dispose();
+    const merged = [...this.mergedModels.values()];
+    this.mergedModels.clear();
+    for (const m of await Promise.allSettled(merged)) if (m.status === "fulfilled") await m.value.dispose();
     await this.model.dispose();
     if (this.tempDir) await rm(this.tempDir, { recursive: true, force: true });
   }
@@ -203,20 +224,38 @@ export class ChatEngine {
     if (side) return side;
     let loraPath: string | undefined;
     let scale: number | undefined;
+    let model: Promise<LlamaModel> = Promise.resolve(this.model);
     if (adapter !== null) {
       const entry = this.entries.get(adapter);
       if (!entry) return Promise.reject(new ChatEngineError(`no adapter "${adapter}" is loaded; loaded: ${this.adapterIds()}`));
-      ({ loadPath: loraPath, scale } = entry);
+      if (entry.merged) model = this.mergedModel(entry);
+      else ({ loadPath: loraPath, scale } = entry);
     }
-    side = ChatEngineSide.create(this.model, this.wrapper, {
+    const options = {
       adapter,
       contextSize: this.contextSize,
       ...(loraPath ? { loraPath, scale: scale ?? 1 } : {}),
       ...(this.threads ? { threads: this.threads } : {}),
-    });
+    };
+    side = model.then((m) => ChatEngineSide.create(m, this.wrapper, options));
     this.sides.set(adapter, side);
     side.catch(() => this.sides.get(adapter) === side && this.sides.delete(adapter));
     return side;
+  }
+
+  /** Base + adapter merged into a temporary GGUF and loaded (once per adapter); the user scale is folded in. */
+  private mergedModel(entry: AdapterEntry): Promise<LlamaModel> {
+    let model = this.mergedModels.get(entry.id);
+    if (model) return model;
+    model = (async () => {
+      this.tempDir ??= await mkdtemp(join(tmpdir(), "lora-studio-chat-"));
+      const outDir = join(this.tempDir, `merged-${entry.id}`);
+      const { modelPath } = await exportMerged({ basePath: this.modelPath, adapterPath: entry.loadPath, outDir, type: entry.mergedType, scale: entry.scale });
+      return (await getLlamaRuntime()).loadModel({ modelPath });
+    })();
+    this.mergedModels.set(entry.id, model);
+    model.catch(() => this.mergedModels.get(entry.id) === model && this.mergedModels.delete(entry.id));
+    return model;
   }
 
   /** The path llama.cpp should load for this content: the file itself, unless that path was loaded with other content. */

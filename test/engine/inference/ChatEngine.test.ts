@@ -121,6 +121,18 @@ describe("ChatEngine", () => {
     await expect(engine.compare(PROMPT)).rejects.toThrow(/name the adapter/);
   });
 
+  it("answers from a merged copy of base + adapter exactly as with the adapter applied at run time", async () => {
+    await engine.addAdapter({ path: adapterA, id: "a-merged", merged: true, mergedType: "F32" });
+    expect(engine.adapters.find((a) => a.id === "a-merged")?.merged).toBe(true);
+    const greedy = { maxTokens: 16 };
+    const runtime = await engine.generate(PROMPT, { ...greedy, adapter: "a" });
+    const merged = await engine.generate(PROMPT, { ...greedy, adapter: "a-merged" });
+    expect(merged.tokens).toEqual(runtime.tokens);
+    expect(merged.tokens).not.toEqual((await engine.generate(PROMPT, greedy)).tokens);
+    await engine.removeAdapter("a-merged");
+    expect(engine.adapters.map((a) => a.id)).toEqual(["a", "second"]);
+  });
+
   it("stops on abort: mid-answer with what it has, before the first token with nothing", async () => {
     const controller = new AbortController();
     let seen = 0;
