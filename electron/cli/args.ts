@@ -32,3 +32,15 @@ export function optionalChoice<T extends string>(args: CommandArgs, name: string
   }
   return v as T;
 }
+
+/** A number option, checked against [min, max] when given; the message names the option and the bad value. */
+export function optionalNumber(args: CommandArgs, name: string, min = -Infinity, max = Infinity): number | undefined {
+  const v = optionalString(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+    const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : "";
+    throw new UsageError(`--${name} must be a number${range}, got "${v}"`);
+  }
+  return n;
+}

@@ -1,8 +1,8 @@
 import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { UsageError, type Command, type CommandArgs } from "../Command";
-import { optionalInt, optionalString, requireString } from "../args";
+import { UsageError, type Command } from "../Command";
+import { optionalInt, optionalNumber, optionalString, requireString } from "../args";
 import { ChatEngine, type ChatAnswer, type ChatTurn } from "../../engine/inference/ChatEngine";
 
 export interface ChatCommandAnswer extends ChatAnswer {
@@ -53,7 +53,7 @@ export const chatCommand: Command<ChatResult> = {
     if (!existsSync(model)) throw new UsageError(`model file ${model} does not exist; give the path of a .gguf model`);
     for (const a of adapters) if (!existsSync(a)) throw new UsageError(`adapter file ${a} does not exist; give the adapter.gguf of a training run`);
     const maxTokens = optionalInt(args, "max-tokens", 1, 32768) ?? 256;
-    const temperature = numberOption(args, "temperature", 0, 5) ?? 0;
+    const temperature = optionalNumber(args, "temperature", 0, 5) ?? 0;
     const seedArg = optionalInt(args, "seed", 0, 2 ** 31 - 1);
     const threads = optionalInt(args, "threads", 1, 1024);
     const seed = temperature > 0 ? (seedArg ?? randomInt(2 ** 31)) : null;
@@ -92,10 +92,3 @@ export const chatCommand: Command<ChatResult> = {
       .join("\n"),
 };
 
-function numberOption(args: CommandArgs, name: string, min: number, max: number): number | undefined {
-  const v = optionalString(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number between ${min} and ${max}, got "${v}"`);
-  return n;
-}

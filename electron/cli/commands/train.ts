@@ -1,5 +1,5 @@
 import { UsageError, type Command, type CommandArgs } from "../Command";
-import { optionalChoice, optionalString } from "../args";
+import { optionalChoice, optionalNumber, optionalString } from "../args";
 import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { PROJECTIONS } from "../../engine/model/ModelWeights";
@@ -75,7 +75,7 @@ export const trainCommand: Command<RunRecord> = {
       if (!model) throw new UsageError("missing --model (the base model, a .gguf file)");
       if (!out) throw new UsageError("missing --out (the folder the run writes to)");
       if (data.length === 0) throw new UsageError("missing --data (one or more data files)");
-      const valSplit = numberOption(args, "val-split");
+      const valSplit = optionalNumber(args, "val-split");
       if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
       const explicit = explicitSettings(args);
       const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
@@ -144,13 +144,6 @@ function describe(e: TrainingEvent): string {
   }
 }
 
-function numberOption(args: CommandArgs, name: string): number | undefined {
-  const v = optionalString(args, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${v}"`);
-  return n;
-}
 
 function backendOption(args: CommandArgs): { backend?: (typeof BACKENDS)[number] } {
   const backend = optionalChoice(args, "backend", BACKENDS);
@@ -162,7 +155,7 @@ function backendOption(args: CommandArgs): { backend?: (typeof BACKENDS)[number]
  * message names the option. The rest comes from the recommendation or the defaults.
  */
 function explicitSettings(args: CommandArgs): ExplicitSettings {
-  const n = (name: string) => numberOption(args, name);
+  const n = (name: string) => optionalNumber(args, name);
   const targets = optionalString(args, "targets");
   const flag = (name: string) => (args.values[name] === true ? true : undefined);
   const lora = {
