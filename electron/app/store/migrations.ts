@@ -199,6 +199,23 @@ CREATE INDEX comparisons_project ON comparisons(project_id);
 CREATE INDEX evaluations_project ON evaluations(project_id);
 `,
   },
+  {
+    version: 3,
+    description: "the wizard's choices per project, saved prompts, comparisons tied to a run with a reference answer",
+    sql: `
+ALTER TABLE projects ADD COLUMN model_id TEXT REFERENCES base_models(id) ON DELETE SET NULL;
+ALTER TABLE projects ADD COLUMN dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL;
+CREATE TABLE saved_prompts (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX saved_prompts_project ON saved_prompts(project_id);
+ALTER TABLE comparisons ADD COLUMN run_id TEXT REFERENCES runs(id) ON DELETE SET NULL;
+ALTER TABLE comparisons ADD COLUMN reference TEXT;
+`,
+  },
 ];
 
 /** The schema version this build writes. */

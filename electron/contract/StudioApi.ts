@@ -1,0 +1,105 @@
+import type {
+  AppInfo,
+  AppSettings,
+  BlindPair,
+  CatalogEntry,
+  ComparisonView,
+  CompatibilityRow,
+  DataPreview,
+  DatasetSummary,
+  EvaluationView,
+  ExamplePreview,
+  ExportSummary,
+  FileRef,
+  GoldenQuestion,
+  HardwareSummary,
+  LocalModelCandidate,
+  ModelInfo,
+  ProjectSummary,
+  RecommendationView,
+  RunDetail,
+  RunView,
+  SavedPrompt,
+} from "./dto";
+import { PARAMS, type ApiMethod, type Params, type ParamsIn } from "./schemas";
+
+/**
+ * The whole API, one method per action, each taking one params object (validated by PARAMS[method]) and
+ * returning JSON. The app implements it once (electron/app/api); the IPC router, the preload, the web bridge
+ * and the renderer's clients are built from METHOD_NAMES, so a method missing anywhere fails the type check.
+ * Long actions return at once with an id and report through StudioEvents.
+ */
+export interface StudioApiResults {
+  getAppInfo: AppInfo;
+  getSettings: AppSettings;
+  updateSettings: AppSettings;
+  probeHardware: HardwareSummary;
+  /** Electron only: a native dialog; the chosen paths become readable. In a browser: "unavailable" (upload instead). */
+  pickFiles: FileRef[];
+  pickFolder: string | null;
+
+  listProjects: ProjectSummary[];
+  createProject: ProjectSummary;
+  getProject: ProjectSummary;
+  updateProject: ProjectSummary;
+  deleteProject: { deleted: true };
+
+  listModels: ModelInfo[];
+  addModel: ModelInfo;
+  useDemoModel: ModelInfo;
+  findLocalModels: LocalModelCandidate[];
+  listCatalog: CatalogEntry[];
+  downloadModel: { downloadId: string };
+  cancelDownload: { cancelled: boolean };
+
+  previewData: DataPreview;
+  importDataset: DatasetSummary;
+  listDatasets: DatasetSummary[];
+  listExamples: ExamplePreview[];
+
+  recommend: RecommendationView;
+  startRun: RunView;
+  listRuns: RunView[];
+  getRun: RunDetail;
+  pauseRun: RunView;
+  resumeRun: RunView;
+  cancelRun: RunView;
+
+  /** Streams both answers as chat.token events with the requestId, then returns the stored comparison. */
+  compare: ComparisonView;
+  stopCompare: { stopped: boolean };
+  compareValidation: ComparisonView[];
+  listComparisons: ComparisonView[];
+  rateComparison: ComparisonView;
+  listSavedPrompts: SavedPrompt[];
+  savePrompt: SavedPrompt;
+  deleteSavedPrompt: { deleted: true };
+
+  compatibility: CompatibilityRow[];
+  exportRun: ExportSummary;
+
+  listGoldenQuestions: GoldenQuestion[];
+  addGoldenQuestions: GoldenQuestion[];
+  importGoldenQuestions: GoldenQuestion[];
+  deleteGoldenQuestion: { deleted: true };
+  evaluateRun: EvaluationView;
+  getEvaluation: EvaluationView | null;
+  listBlindPairs: BlindPair[];
+  rateBlindPair: BlindPair;
+  signOff: EvaluationView;
+  /** Writes the report into the run folder and returns its path (a PDF where a renderer for it exists). */
+  renderReport: { path: string; format: "html" | "pdf" };
+}
+
+/** The API as callers see it (params before defaults). */
+export type StudioApi = { [M in ApiMethod]: (params: ParamsIn<M>) => Promise<StudioApiResults[M]> };
+/** The API as implementations see it (params validated, defaults filled in). */
+export type StudioApiImpl = { [M in ApiMethod]: (params: Params<M>) => Promise<StudioApiResults[M]> };
+
+// A method in StudioApiResults without a schema in PARAMS (or the reverse) fails here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _sameMethods: Same<ApiMethod, keyof StudioApiResults> = true;
+void _sameMethods;
+
+export const METHOD_NAMES = Object.keys(PARAMS) as ApiMethod[];
+export { PARAMS, type ApiMethod, type Params, type ParamsIn };
