@@ -8,6 +8,7 @@ import { openStore } from "../store/openStore";
 import { storePath } from "../store/resolveHome";
 import type { ApiContext, Dialogs } from "./ApiContext";
 import { appApi } from "./appApi";
+import { evaluationApi } from "./evaluationApi";
 import { EventHub } from "./EventHub";
 import { PathGrants } from "./PathGrants";
 import { projectsApi } from "./projectsApi";
@@ -53,7 +54,7 @@ export function createStudioApi(options: StudioOptions): Studio {
     dialogs: options.dialogs ?? null,
     onDispose: (c) => void cleanups.push(c),
   };
-  const parts: Partial<StudioApiImpl> = { ...appApi(ctx), ...projectsApi(ctx) };
+  const parts: Partial<StudioApiImpl> = { ...appApi(ctx), ...projectsApi(ctx), ...evaluationApi(ctx) };
   const api = Object.fromEntries(
     METHOD_NAMES.map((m) => [m, parts[m] ?? (async () => { throw new StudioApiError("unavailable", `${m} is not built yet`); })]),
   ) as StudioApiImpl;
