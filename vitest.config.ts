@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "e2e/**/*.test.ts"],
     // Note: forks, not threads: tfjs-wasm and the native addons (node-llama-cpp, better-sqlite3)
     // each keep process-wide state that worker threads would share.
     pool: "forks",

@@ -95,8 +95,10 @@ export interface CatalogEntry {
   family: "llama" | "qwen";
   parameters: string;
   quantization: string;
+  /** Approximate until downloaded (the server's length is used once known). */
   bytes: number;
-  sha256: string;
+  /** null: no known hash, so the download cannot be verified (the UI says "unverified"). */
+  sha256: string | null;
   url: string;
   license: string;
   /** Already downloaded (and checked): its path. */

@@ -2,19 +2,24 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AppInfo } from "../../contract/dto";
 import { StudioApiError } from "../../contract/ApiError";
-import { METHOD_NAMES, type StudioApiImpl } from "../../contract/StudioApi";
+import { METHOD_NAMES, type ApiMethod, type StudioApiImpl } from "../../contract/StudioApi";
 import { markInterruptedRuns } from "../store/markInterruptedRuns";
 import { openStore } from "../store/openStore";
 import { storePath } from "../store/resolveHome";
 import type { ApiContext, Dialogs } from "./ApiContext";
 import { appApi } from "./appApi";
+import { chatApi, type ChatOptions } from "./chatApi";
+import { dataApi } from "./dataApi";
 import { evaluationApi } from "./evaluationApi";
+import { exportApi } from "./exportApi";
+import { modelsApi, type ModelsOptions } from "./modelsApi";
 import { EventHub } from "./EventHub";
 import { PathGrants } from "./PathGrants";
 import { projectsApi } from "./projectsApi";
+import { runsApi, type RunsOptions } from "./runsApi";
 import packageJson from "../../../package.json" with { type: "json" };
 
-export interface StudioOptions {
+export interface StudioOptions extends ModelsOptions, RunsOptions, ChatOptions {
   /** The data folder (store, uploads, runs, exports). */
   home: string;
   door: AppInfo["door"];
@@ -22,6 +27,10 @@ export interface StudioOptions {
   /** Folders the user allowed up front (`lora-studio web --allow DIR`). */
   allow?: string[];
 }
+
+const EVALUATION_METHODS = [
+  "listGoldenQuestions", "addGoldenQuestions", "importGoldenQuestions", "deleteGoldenQuestion", "evaluateRun", "getEvaluation", "listBlindPairs", "rateBlindPair", "signOff", "renderReport",
+] as const satisfies readonly ApiMethod[];
 
 export interface Studio {
   api: StudioApiImpl;
@@ -54,10 +63,15 @@ export function createStudioApi(options: StudioOptions): Studio {
     dialogs: options.dialogs ?? null,
     onDispose: (c) => void cleanups.push(c),
   };
-  const parts: Partial<StudioApiImpl> = { ...appApi(ctx), ...projectsApi(ctx), ...evaluationApi(ctx) };
-  const api = Object.fromEntries(
-    METHOD_NAMES.map((m) => [m, parts[m] ?? (async () => { throw new StudioApiError("unavailable", `${m} is not built yet`); })]),
-  ) as StudioApiImpl;
+  const built = { ...appApi(ctx), ...projectsApi(ctx), ...modelsApi(ctx, options), ...dataApi(ctx), ...runsApi(ctx, options), ...chatApi(ctx, options), ...exportApi(ctx) };
+  const evaluation = evaluationApi(ctx);
+  // Only the evaluation calls may still be missing: a missing method of any other area fails the type check here.
+  const notBuilt = (m: ApiMethod) => async () => {
+    throw new StudioApiError("unavailable", `${m} is not built yet`);
+  };
+  const filled = Object.fromEntries(EVALUATION_METHODS.map((m) => [m, evaluation[m] ?? notBuilt(m)])) as Pick<StudioApiImpl, (typeof EVALUATION_METHODS)[number]>;
+  const api: StudioApiImpl = { ...built, ...filled };
+  for (const m of METHOD_NAMES) if (typeof api[m] !== "function") throw new Error(`api method ${m} is missing`);
   let disposed = false;
   return {
     api,

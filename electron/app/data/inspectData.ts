@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { ChatFormatter } from "./ChatFormatter";
 import { estimateTokens } from "./estimateTokens";
 import { exampleText } from "./exampleText";
@@ -5,7 +6,7 @@ import { findNearDuplicates } from "./findNearDuplicates";
 import { DEFAULT_SEQ_LEN, importFiles, type ImportOptions } from "./importFiles";
 import { qualityReport, type QualityReport } from "./qualityReport";
 import { scanPii } from "./redactPii";
-import { splitDataset, type SplitResult, type SplitSettings } from "./splitDataset";
+import { DEFAULT_SPLIT, splitDataset, type SplitResult, type SplitSettings } from "./splitDataset";
 import type { Example, FileImportResult, LongOperation } from "./types";
 
 export interface InspectOptions extends LongOperation {
@@ -15,6 +16,8 @@ export interface InspectOptions extends LongOperation {
   columns?: ImportOptions["columns"];
   overlapTokens?: number;
   split?: Partial<SplitSettings>;
+  /** Files (among the paths) that ARE the validation side, split beforehand (the app's stored split); no re-split. */
+  validationPaths?: string[];
 }
 
 export interface Inspection {
@@ -45,7 +48,7 @@ export async function inspectData(paths: string[], options: InspectOptions = {})
       return estimateTokens(exampleText(e)) + (e.kind === "chat" ? TEMPLATE_TOKENS_PER_TURN * (e.messages?.length ?? 0) + 1 : 1);
     });
     const nearPairs = findNearDuplicates(examples);
-    const split = splitDataset(examples, options.split, nearPairs);
+    const split = options.validationPaths ? givenSplit(examples, files, options.validationPaths, options.split) : splitDataset(examples, options.split, nearPairs);
     const pii = scanPii(examples);
     const report = qualityReport(files, {
       seqLen,
@@ -61,4 +64,16 @@ export async function inspectData(paths: string[], options: InspectOptions = {})
     await formatter?.dispose();
     throw e;
   }
+}
+
+/** The split the caller made: examples read from the validation files on one side, all others on the other. */
+export function givenSplit(examples: Example[], files: FileImportResult[], validationPaths: string[], settings: Partial<SplitSettings> = {}): SplitResult {
+  const validationPathSet = new Set(validationPaths.map((p) => resolve(p)));
+  const validationFiles = new Set(files.filter((f) => validationPathSet.has(resolve(f.path))).map((f) => f.file));
+  return {
+    train: examples.filter((e) => !validationFiles.has(e.source.file)),
+    validation: examples.filter((e) => validationFiles.has(e.source.file)),
+    settings: { ...DEFAULT_SPLIT, ...settings },
+    groups: 0,
+  };
 }

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { once } from "node:events";
 import { sha256File } from "../../engine/util/sha256File";
-import { inspectData, type InspectOptions } from "./inspectData";
+import { givenSplit, inspectData, type InspectOptions } from "./inspectData";
 import { redactExamples, type RedactionChoices } from "./redactPii";
 import { splitDataset } from "./splitDataset";
 import { throttle } from "./throttle";
@@ -49,7 +49,9 @@ export async function prepareDataset(paths: string[], options: PrepareOptions): 
       .map((e) => ({ exampleId: e.id, source: e.source, reason: "empty field or broken role order (see the report)" }));
     const usable = inspection.examples.filter((e) => !excludedIds.has(e.id));
     const redaction = redactExamples(usable, options.redact ?? {});
-    const split = splitDataset(redaction.examples, options.split);
+    const split = options.validationPaths
+      ? givenSplit(redaction.examples, inspection.files, options.validationPaths, options.split)
+      : splitDataset(redaction.examples, options.split);
 
     await mkdir(options.outDir, { recursive: true });
     const progress = throttle(options.onProgress);

@@ -19,6 +19,8 @@ export interface TrainRequest {
   config: TrainConfig;
   /** Share of examples held out for validation (default 0.1; 0 turns validation and early stopping off). */
   valSplit?: number;
+  /** Data files (also in dataPaths) that are the validation side as split beforehand; valSplit is then not used. */
+  validationPaths?: string[];
   backend?: TrainJob["backend"];
 }
 
@@ -64,6 +66,7 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
     outDir: dataDir,
     seqLen: request.config.seqLen,
     split: valSplit > 0 ? { fraction: valSplit, seed: request.config.seed } : { fraction: 0, min: 0, max: 0, seed: request.config.seed },
+    ...(request.validationPaths ? { validationPaths: request.validationPaths.map((p) => resolve(p)) } : {}),
   });
   if (dataset.counts.train === 0) {
     const errors = dataset.report.findings.filter((f) => f.severity === "error").slice(0, 3).map((f) => f.message.en);
@@ -110,13 +113,16 @@ export interface RunHandle {
   finished: Promise<RunRecord>;
 }
 
+/** Starts a training worker process for a job (forkTrainingWorker; the Electron app passes a utilityProcess launcher). */
+export type StartWorker = (job: TrainJob, onEvent: (e: TrainingEvent) => void) => TrainingProcess;
+
 /** Starts (or resumes) the worker for a prepared run, keeping run.json up to date. */
-export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) => void): RunHandle {
+export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) => void, startWorker: StartWorker = forkTrainingWorker): RunHandle {
   const runJson = join(record.job.outDir, "run.json");
   const attempt: RunRecord["attempts"][number] = { startedAt: new Date().toISOString(), fromStep: null };
   const current: RunRecord = { ...record, status: "running", attempts: [...record.attempts, attempt] };
   delete current.error;
-  const proc = forkTrainingWorker(record.job, (e) => {
+  const proc = startWorker(record.job, (e) => {
     if (e.type === "started") attempt.fromStep = e.resumedFromStep;
     onEvent(e);
   });

@@ -5,13 +5,15 @@ import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { looksOutOfMemory } from "../recommend/looksOutOfMemory";
 import { stepDown } from "../recommend/stepDown";
 import type { RunRecord } from "./RunRecord";
-import { startTrainingRun, type RunHandle } from "./trainRun";
+import { startTrainingRun, type RunHandle, type StartWorker } from "./trainRun";
 
 export interface StepDownOptions {
   /** Called for each attempt's process (e.g. to relay pause and cancel to it). */
   onStart?(handle: RunHandle): void;
   /** Called with the reason when the settings step down after running out of memory. */
   onStepDown?(reason: string): void;
+  /** Starts each attempt's worker process (default forkTrainingWorker). */
+  startWorker?: StartWorker;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
     const handle = startTrainingRun(current, (e) => {
       if (e.type === "step") steps++;
       onEvent(e);
-    });
+    }, options.startWorker);
     options.onStart?.(handle);
     const final = await handle.finished;
     const result = await handle.process.done;

@@ -1,0 +1,115 @@
+import { join } from "node:path";
+import { StudioApiError } from "../../contract/ApiError";
+import type { Localized, RecommendationView, TrainingMode, TrainSettings } from "../../contract/dto";
+import type { Params } from "../../contract/StudioApi";
+import { plannedSteps } from "../../engine/training/Trainer";
+import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
+import type { Choice } from "../recommend/chooseSettings";
+import { recommendTrainConfig, type RecommendDeps, type Recommendation } from "../recommend/recommendTrainConfig";
+import { getBaseModel } from "../store/baseModels";
+import type { Db } from "../store/openStore";
+import { datasetTrainingFiles, datasetValidationShare } from "./datasetTrainingFile";
+import { trainSettings } from "./runViews";
+
+export interface RecommendOptions {
+  /** Run a few real training steps to measure speed and memory (default true; tests turn it off). */
+  calibrate?: boolean;
+  /** Injected in tests (e.g. a fixed hardware report). */
+  deps?: Partial<RecommendDeps>;
+}
+
+export interface ProjectTraining {
+  modelId: string;
+  datasetId: string;
+  modelPath: string;
+  /** The stored split's two sides (validation null when the dataset has none). */
+  trainPath: string;
+  validationPath: string | null;
+  valSplit: number;
+}
+
+/** The project's chosen model and dataset, as files training can read; a clear error when one is not chosen yet. */
+export async function projectTraining(db: Db, home: string, projectId: string): Promise<ProjectTraining> {
+  const p = db.prepare("SELECT model_id, dataset_id FROM projects WHERE id = ?").get(projectId) as { model_id: string | null; dataset_id: string | null } | undefined;
+  if (!p) throw new StudioApiError("not-found", `no project with id ${projectId}`);
+  if (!p.model_id) throw new StudioApiError("invalid-input", "this project has no base model yet; choose one in the Model step first");
+  if (!p.dataset_id) throw new StudioApiError("invalid-input", "this project has no dataset yet; import your data in the Data step first");
+  const model = getBaseModel(db, p.model_id);
+  const files = await datasetTrainingFiles(db, home, p.dataset_id);
+  return { modelId: model.id, datasetId: p.dataset_id, modelPath: model.path, ...files, valSplit: datasetValidationShare(db, p.dataset_id) };
+}
+
+const MODE_TEXT: Record<TrainingMode, Localized> = {
+  quick: { en: "Quick mode: half the passes and a smaller rank, for a first look in a fraction of the time.", zh: "快速模式：训练轮数减半、秩更小，用少量时间先看效果。" },
+  balanced: { en: "", zh: "" },
+  thorough: { en: "Thorough mode: twice the passes and a larger rank, for the best result when time allows.", zh: "充分模式：训练轮数加倍、秩更大，时间充裕时效果最好。" },
+};
+
+/** The recommendation adjusted for the mode: quick halves the epochs and rank, thorough doubles them (alpha follows rank). */
+export function applyMode(config: TrainConfig, mode: TrainingMode): TrainConfig {
+  if (mode === "balanced") return config;
+  const f = mode === "quick" ? 0.5 : 2;
+  const rank = Math.min(64, Math.max(4, Math.round(config.lora.rank * f)));
+  const epochs = mode === "quick" ? Math.max(1, Math.round(config.epochs * f)) : Math.min(20, config.epochs * f);
+  return { ...config, epochs, lora: { ...config.lora, rank, alpha: (config.lora.alpha / config.lora.rank) * rank } };
+}
+
+/** A TrainSettings patch (advanced mode) laid over a config; valSplit travels beside the config. */
+export function applyOverrides(config: TrainConfig, o: Params<"startRun">["overrides"]): TrainConfig {
+  const { rank, alpha, dropout, targets, useRsLora, valSplit: _valSplit, ...rest } = o;
+  const lora = { ...config.lora, ...(rank !== undefined ? { rank } : {}), ...(alpha !== undefined ? { alpha } : {}), ...(dropout !== undefined ? { dropout } : {}), ...(targets ? { targets } : {}), ...(useRsLora !== undefined ? { rslora: useRsLora } : {}) };
+  return TrainConfigSchema.parse({ ...config, ...rest, lora });
+}
+
+/** Runs the recommender for the project's model and data, and adjusts it for the mode. */
+export async function recommendForProject(db: Db, home: string, projectId: string, mode: TrainingMode, options: RecommendOptions): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
+  const training = await projectTraining(db, home, projectId);
+  const rec = await recommendTrainConfig({
+    modelPath: training.modelPath,
+    dataPaths: [training.trainPath, ...(training.validationPath ? [training.validationPath] : [])],
+    calibrate: options.calibrate ?? true,
+    hardwareCacheFile: join(home, "hardware.json"),
+    valSplit: training.valSplit,
+    ...(options.deps ? { deps: options.deps } : {}),
+  });
+  const config = applyMode(rec.config, mode);
+  return { view: recommendationView(rec, config, mode, training.valSplit), config, training };
+}
+
+function recommendationView(rec: Recommendation, config: TrainConfig, mode: TrainingMode, valSplit: number): RecommendationView {
+  const settings = trainSettings({ ...config, valSplit });
+  const reasons: RecommendationView["reasons"] = [];
+  const add = (key: keyof TrainSettings | "backend", choice: Choice<unknown>, value: unknown, modeChanged = false) => {
+    const reason = modeChanged ? { en: `${MODE_TEXT[mode].en} ${choice.reason.en}`, zh: `${MODE_TEXT[mode].zh}${choice.reason.zh}` } : choice.reason;
+    reasons.push({ key, value: typeof value === "string" ? value : JSON.stringify(value), reason });
+  };
+  add("backend", rec.backend, rec.backend.value);
+  add("seqLen", rec.seqLen, config.seqLen);
+  add("batchSize", rec.batchSize, config.batchSize);
+  add("gradAccum", rec.gradAccum, config.gradAccum);
+  add("rank", rec.rank, config.lora.rank, config.lora.rank !== rec.config.lora.rank);
+  add("alpha", rec.alpha, config.lora.alpha, config.lora.alpha !== rec.config.lora.alpha);
+  add("targets", rec.targets, config.lora.targets);
+  add("lr", rec.lr, config.lr);
+  add("epochs", rec.epochs, config.epochs, config.epochs !== rec.config.epochs);
+  add("gradientCheckpointing", rec.gradientCheckpointing, config.gradientCheckpointing);
+  add("quantizedBase", rec.quantizedBase, config.quantizedBase);
+  const totalSteps = rec.trainExamples !== null ? plannedSteps(config, rec.trainExamples).totalSteps : null;
+  const perEpoch = rec.predicted.secondsPerEpoch;
+  return {
+    mode,
+    settings,
+    reasons,
+    backend: rec.backend.value,
+    predicted: {
+      peakMemoryMb: rec.predicted.peakMemoryMb,
+      budgetMb: rec.memory.budgetMb,
+      memoryLimit: rec.memory.limit,
+      secondsTotal: perEpoch !== null ? Math.round(perEpoch * config.epochs) : null,
+      secondsPerEpoch: perEpoch,
+      tokensPerSecond: rec.predicted.tokensPerSecond,
+    },
+    totalSteps,
+    trainExamples: rec.trainExamples,
+  };
+}

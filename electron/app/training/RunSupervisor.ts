@@ -1,0 +1,189 @@
+import type { MetricPoint } from "../../contract/dto";
+import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import type { Db } from "../store/openStore";
+import { nowIso } from "../store/rows";
+import { addMetrics, getRun, updateRun } from "../store/runs";
+import { metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
+import type { RunRecord } from "./RunRecord";
+import type { RunHandle, StartWorker } from "./trainRun";
+import { trainWithStepDown } from "./trainWithStepDown";
+
+/** What the supervisor knows of the run it is training that the store does not (it is in memory only). */
+export interface LiveRun {
+  runId: string;
+  status: "queued" | "running" | "paused";
+  etaSeconds: number | null;
+}
+
+export interface SupervisorHooks {
+  /** Called on every training event and state change, with the metric point the event carried (if any). */
+  onProgress(runId: string, point: MetricPoint | null, final: boolean): void;
+  startWorker?: StartWorker;
+}
+
+interface Active extends LiveRun {
+  handle: RunHandle | null;
+  /** Cancel asked for before the worker started (while the data was being prepared). */
+  cancelled: boolean;
+  /** The app is closing: a cancelled run is recorded as interrupted (resumable), not as cancelled by the user. */
+  closing: boolean;
+  done: Promise<void>;
+}
+
+const CLOSE_WAIT_MS = 60_000;
+
+/**
+ * Trains one run at a time in a worker process (Note: one, because a run takes most of the memory and cores this
+ * machine has) and keeps the store in step with it: metrics as steps happen, run.json synced when the worker
+ * ends, pause (checkpoint, the worker waits), resume, cancel (checkpoint, the worker ends). On close, the running
+ * run is checkpointed and left interrupted, so that it resumes at the next start.
+ */
+export class RunSupervisor {
+  private active: Active | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly hooks: SupervisorHooks,
+  ) {}
+
+  live(runId: string): LiveRun | null {
+    return this.active?.runId === runId ? { runId, status: this.active.status, etaSeconds: this.active.etaSeconds } : null;
+  }
+
+  /** The run training now (queued, running or paused), if any. */
+  get current(): LiveRun | null {
+    return this.active ? this.live(this.active.runId) : null;
+  }
+
+  /**
+   * Trains a recorded run: `prepare` makes (or loads, to resume) its run record; then the worker runs, stepping
+   * the settings down when it runs out of memory. Failures become the run's state, never a lost exception.
+   */
+  start(runId: string, links: RunLinks, prepare: () => Promise<RunRecord>): void {
+    const active: Active = { runId, status: "queued", etaSeconds: null, handle: null, cancelled: false, closing: false, done: Promise.resolve() };
+    this.active = active;
+    active.done = this.train(active, links, prepare).finally(() => {
+      if (this.active === active) this.active = null;
+      this.hooks.onProgress(runId, null, true);
+    });
+  }
+
+  pause(runId: string): boolean {
+    const a = this.active;
+    if (a?.runId !== runId || a.status !== "running" || !a.handle) return false;
+    a.handle.process.pause();
+    a.status = "paused";
+    this.hooks.onProgress(runId, null, false);
+    return true;
+  }
+
+  resume(runId: string): boolean {
+    const a = this.active;
+    if (a?.runId !== runId || a.status !== "paused" || !a.handle) return false;
+    a.handle.process.resume();
+    a.status = "running";
+    this.hooks.onProgress(runId, null, false);
+    return true;
+  }
+
+  cancel(runId: string): boolean {
+    const a = this.active;
+    if (a?.runId !== runId) return false;
+    a.cancelled = true;
+    a.handle?.process.cancel();
+    return true;
+  }
+
+  /** Checkpoints and stops the run in training (waiting up to a minute for its checkpoint). */
+  async dispose(): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    a.closing = true;
+    a.cancelled = true;
+    a.handle?.process.cancel();
+    await Promise.race([a.done, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
+  }
+
+  private async train(a: Active, links: RunLinks, prepare: () => Promise<RunRecord>): Promise<void> {
+    const { db } = this;
+    let record: RunRecord;
+    try {
+      record = await prepare();
+    } catch (error) {
+      const e = error as Error;
+      updateRun(db, a.runId, { status: "failed", error: { code: e.name || "Error", message: e.message.split("\n")[0]!, resumable: false }, endedAt: nowIso() });
+      return;
+    }
+    if (a.cancelled) {
+      updateRun(db, a.runId, { status: a.closing ? "interrupted" : "cancelled", endedAt: nowIso() });
+      return;
+    }
+    try {
+      await trainWithStepDown(record, (e) => this.onEvent(a, e), {
+        onStart: (handle) => {
+          a.handle = handle;
+          a.status = "running";
+          const run = getRun(db, a.runId);
+          updateRun(db, a.runId, { status: "running", workerPid: handle.process.pid, startedAt: run.startedAt ?? nowIso(), endedAt: null, error: null });
+          if (a.cancelled) handle.process.cancel();
+          this.hooks.onProgress(a.runId, null, false);
+        },
+        ...(this.hooks.startWorker ? { startWorker: this.hooks.startWorker } : {}),
+      });
+    } catch (error) {
+      const e = error as Error;
+      updateRun(db, a.runId, { status: "failed", workerPid: null, error: { code: e.name || "Error", message: e.message.split("\n")[0]!, resumable: true }, endedAt: nowIso() });
+      return;
+    }
+    await syncRunRecord(db, record.job.outDir, links);
+    if (a.closing && getRun(db, a.runId).status === "cancelled") {
+      updateRun(db, a.runId, {
+        status: "interrupted",
+        error: { code: "AppClosed", message: "LoRA Studio was closed during training; a checkpoint was saved, so resume continues where it stopped", resumable: true },
+      });
+    }
+  }
+
+  private onEvent(a: Active, e: TrainingEvent): void {
+    const { db } = this;
+    let point: MetricPoint | null = null;
+    switch (e.type) {
+      case "started":
+        updateRun(db, a.runId, { totalSteps: e.totalSteps, backend: e.backend });
+        break;
+      case "step":
+        addMetrics(db, a.runId, metricRows([e]));
+        updateRun(db, a.runId, { step: e.step, totalSteps: e.totalSteps });
+        a.etaSeconds = Math.round(e.etaSeconds);
+        point = {
+          step: e.step,
+          epoch: e.epoch,
+          loss: e.loss,
+          valLoss: null,
+          lr: e.lr,
+          gradNorm: e.gradNorm,
+          tokensPerSecond: e.tokensPerSecond,
+          peakRssMb: e.peakRssMb,
+          adapterNorm: e.norms.length ? e.norms.reduce((s, n) => s + n.b, 0) / e.norms.length : null,
+        };
+        break;
+      case "eval":
+        addMetrics(db, a.runId, metricRows([e]));
+        point = { step: e.step, epoch: null, loss: null, valLoss: e.valLoss, lr: null, gradNorm: null, tokensPerSecond: null, peakRssMb: null, adapterNorm: null };
+        break;
+      case "paused":
+        a.status = "paused";
+        break;
+      case "resumed":
+        a.status = "running";
+        break;
+      case "checkpoint":
+      case "finished":
+      case "failed":
+        break;
+      default:
+        e satisfies never;
+    }
+    this.hooks.onProgress(a.runId, point, false);
+  }
+}
