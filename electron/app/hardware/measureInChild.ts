@@ -1,8 +1,20 @@
 import { spawn } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CalibrationOptions, CalibrationResult } from "./runCalibrationSteps";
 
 const CHILD = fileURLToPath(new URL("./calibrationChild.ts", import.meta.url));
+
+/**
+ * How to start the child: from the TypeScript source through tsx (CLI, tests), or, in the Electron app, the
+ * bundle scripts/buildElectron.mjs writes beside main.mjs (LORA_STUDIO_BUNDLE_DIR, set by electron/main), run by
+ * the app's own binary as plain Node (ELECTRON_RUN_AS_NODE), since there process.execPath is the app itself.
+ */
+function childCommand(options: CalibrationOptions): { args: string[]; env: NodeJS.ProcessEnv } {
+  const bundleDir = process.env.LORA_STUDIO_BUNDLE_DIR;
+  if (bundleDir) return { args: [join(bundleDir, "calibrationChild.mjs"), JSON.stringify(options)], env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } };
+  return { args: ["--import", "tsx", CHILD, JSON.stringify(options)], env: process.env };
+}
 
 export class CalibrationError extends Error {
   override name = "CalibrationError";
@@ -14,7 +26,8 @@ export class CalibrationError extends Error {
  */
 export function measureInChild(options: CalibrationOptions, timeoutMs = 300_000, signal?: AbortSignal): Promise<CalibrationResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(options)], { stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
+    const { args, env } = childCommand(options);
+    const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal } : {}) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -1,0 +1,71 @@
+import type { ApiError, ApiResult } from "../contract/ApiError";
+import { METHOD_NAMES, type ApiMethod } from "../contract/StudioApi";
+import type { StudioEvent } from "../contract/StudioEvents";
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
+import type { Studio } from "../app/api/createStudioApi";
+import { dispatch } from "../app/api/dispatch";
+import { isAppUrl } from "./appUrl";
+
+/** What the router needs of an invoke event: where the call came from. */
+export interface IpcCallEvent {
+  senderFrame: { url: string } | null;
+}
+
+/** The part of Electron's ipcMain the router uses (a fake in tests). */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcCallEvent, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+type Handler = (params: unknown) => Promise<ApiResult<unknown>>;
+
+export interface IpcRouter {
+  /** One handler per api method, built from METHOD_NAMES (the preload's call() reaches exactly these). */
+  readonly handlers: Readonly<Record<ApiMethod, Handler>>;
+  dispose(): void;
+}
+
+export interface IpcRouterOptions {
+  ipcMain: IpcMainLike;
+  studio: Pick<Studio, "api" | "events">;
+  /** Sends an event to every open window (main.ts: webContents.send(IPC_EVENT_CHANNEL, event)). */
+  broadcast(channel: typeof IPC_EVENT_CHANNEL, event: StudioEvent): void;
+  /** Which sender URLs are the app's own page (default: app://studio/...). */
+  isTrustedUrl?: (url: string) => boolean;
+}
+
+/**
+ * The Electron door: one invoke channel (IPC_CALL_CHANNEL, with the method name and params) whose handler
+ * refuses frames other than the app's own page, then dispatches like every door. It answers ApiResult values and
+ * never throws: Electron would pass only a thrown error's message. EventHub events go to every window.
+ */
+export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
+  const { ipcMain, studio } = options;
+  const trusted = options.isTrustedUrl ?? isAppUrl;
+  const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, (params: unknown) => dispatch(studio.api, m, params)])) as Record<ApiMethod, Handler>;
+
+  ipcMain.handle(IPC_CALL_CHANNEL, async (event, method, params) => {
+    const url = event.senderFrame?.url ?? "";
+    if (!trusted(url)) return refuse("forbidden", `calls are accepted only from the app's own page, not from ${url || "an unknown frame"}`);
+    if (typeof method !== "string" || !Object.hasOwn(handlers, method)) return refuse("not-found", `there is no api method ${JSON.stringify(method)}`);
+    try {
+      return await handlers[method as ApiMethod](params);
+    } catch (error) {
+      // dispatch already maps errors; this only guards against a bug in the router itself.
+      return refuse("internal", (error as Error).message);
+    }
+  });
+  const unsubscribe = studio.events.subscribe((event) => options.broadcast(IPC_EVENT_CHANNEL, event));
+
+  return {
+    handlers,
+    dispose() {
+      unsubscribe();
+      ipcMain.removeHandler(IPC_CALL_CHANNEL);
+    },
+  };
+}
+
+function refuse(code: ApiError["code"], message: string): ApiResult<never> {
+  return { ok: false, error: { code, message } };
+}

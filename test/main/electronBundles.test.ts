@@ -1,0 +1,162 @@
+import { execFileSync, fork } from "node:child_process";
+import { APP_CONTENT_SECURITY_POLICY } from "../../electron/main/contentSecurityPolicy";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTinyModel } from "../../electron/engine/gguf/tiny/makeTinyModel";
+import type { TrainJob, TrainWorkerCommand, TrainWorkerMessage } from "../../electron/engine/training/TrainJob";
+import { TrainConfigSchema } from "../../electron/engine/training/TrainConfig";
+import type { TrainingEvent } from "../../electron/engine/training/trainingEvents";
+import { relayTrainingProcess, type WorkerPort } from "../../electron/worker/relayTrainingProcess";
+import { trainWorkerPath } from "../../electron/worker/trainWorkerPath";
+import { repoRoot } from "../helpers/paths";
+
+const dir = mkdtempSync(join(tmpdir(), "train-worker-"));
+const bundleDir = join(repoRoot, "dist", "electron");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The relay over a Node fork: the same protocol the utilityProcess launcher speaks, minus Electron. */
+function forkPort(script: string): WorkerPort {
+  const child = fork(script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return {
+    get pid() {
+      return child.pid;
+    },
+    send: (command: TrainWorkerCommand) => void (child.connected && child.send(command)),
+    onMessage: (handler) => child.on("message", (m) => handler(m as TrainWorkerMessage)),
+    onExit: (handler) => child.on("exit", (code, signal) => handler(code, signal)),
+  };
+}
+
+beforeAll(() => {
+  // The app runs the bundles, so the bundles are what is tested here.
+  execFileSync(process.execPath, [join(repoRoot, "scripts", "buildElectron.mjs")], { cwd: repoRoot, stdio: "inherit" });
+}, 120_000);
+
+describe("the relay of the worker protocol", () => {
+  it("starts the job on ready, relays events, and reports a death with its cause", async () => {
+    let onMessage: (m: TrainWorkerMessage) => void = () => {};
+    let onExit: (code: number | null, signal: NodeJS.Signals | null) => void = () => {};
+    const sent: TrainWorkerCommand[] = [];
+    const events: TrainingEvent[] = [];
+    const job = { modelPath: "m.gguf" } as TrainJob;
+    const p = relayTrainingProcess({ pid: 7, send: (c) => sent.push(c), onMessage: (h) => (onMessage = h), onExit: (h) => (onExit = h) }, job, (e) => events.push(e));
+    expect(p.pid).toBe(7);
+    onMessage({ type: "ready" });
+    p.pause();
+    expect(sent).toEqual([{ type: "start", job }, { type: "pause" }]);
+    onMessage({ type: "event", event: { type: "log" } as unknown as TrainingEvent });
+    expect(events).toHaveLength(1);
+    onExit(null, "SIGKILL");
+    expect(await p.done).toMatchObject({ status: "died", signal: "SIGKILL", cause: expect.stringMatching(/out of memory/) });
+    p.cancel(); // after the exit nothing is sent to a dead process
+    expect(sent).toHaveLength(2);
+  });
+});
+
+describe("the bundled training worker (dist/electron/trainWorker.mjs)", () => {
+  it("sits where the Electron app looks for it", () => {
+    expect(trainWorkerPath(bundleDir)).toBe(join(bundleDir, "trainWorker.mjs"));
+    expect(existsSync(trainWorkerPath(bundleDir))).toBe(true);
+  });
+
+  it("refuses a malformed job as a failure, not a crash", async () => {
+    const p = relayTrainingProcess(forkPort(trainWorkerPath(bundleDir)), { bogus: true } as unknown as TrainJob, () => {});
+    expect(await p.done).toMatchObject({ status: "failed", error: { code: "ZodError" } });
+  });
+
+  it("trains two steps of a tiny model on the wasm backend (finds its .wasm files from the bundle)", async () => {
+    const modelPath = join(dir, "tiny.gguf");
+    await makeTinyModel({ arch: "qwen2", preset: "tiny", out: modelPath, seed: 1 });
+    const trainPath = join(dir, "train.jsonl");
+    const item = (seed: number) => ({ tokens: Array.from({ length: 24 }, (_, i) => 300 + ((seed * 31 + i * 7) % 1500)), lossMask: Array.from({ length: 24 }, (_, i) => (i < 8 ? 0 : 1)) });
+    writeFileSync(trainPath, [1, 2, 3, 4].map((s) => JSON.stringify(item(s))).join("\n") + "\n");
+    const job: TrainJob = { modelPath, trainPath, validationPath: null, outDir: join(dir, "run"), config: TrainConfigSchema.parse({ seqLen: 24, maxSteps: 2, batchSize: 1, gradAccum: 1, lora: { rank: 2, alpha: 4 }, evalEvery: 0, checkpointEvery: 0 }), backend: "wasm", resume: false };
+    const events: TrainingEvent[] = [];
+    const p = relayTrainingProcess(forkPort(trainWorkerPath(bundleDir)), job, (e) => events.push(e));
+    const result = await p.done;
+    expect(result.status, JSON.stringify(result)).toBe("finished");
+    expect(existsSync(join(dir, "run", "adapter.gguf"))).toBe(true);
+    expect(events.length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe("the main and preload bundles", () => {
+  const imports = (file: string) => [...readFileSync(join(bundleDir, file), "utf8").matchAll(/(?:^|\n)import [^;]*?from "([^"]+)"|require\("([^"]+)"\)/g)].map((m) => m[1] ?? m[2]!);
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string>; optionalDependencies: Record<string, string> };
+  const shipped = new Set([...Object.keys(pkg.dependencies), ...Object.keys(pkg.optionalDependencies ?? {})]);
+  const packageOf = (spec: string) => (spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
+
+  it("main and the worker load only Node, electron and packages the installer ships (dependencies, not devDependencies)", () => {
+    for (const file of ["main.mjs", "trainWorker.mjs"]) {
+      const outside = imports(file).filter((s) => !s.startsWith("node:") && !builtinModules.includes(s) && s !== "electron" && !shipped.has(packageOf(s)));
+      expect(outside, file).toEqual([]);
+    }
+    expect(imports("main.mjs")).toContain("electron");
+  });
+
+  it("the sandboxed preload requires nothing but electron", () => {
+    expect(imports("preload.cjs")).toEqual(["electron"]);
+  });
+
+  it("the preload exposes only call and on, never ipcRenderer or its event objects", async () => {
+    const exposed = new Map<string, unknown>();
+    const invoked: unknown[][] = [];
+    const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
+    const ipcRenderer = {
+      invoke: async (...args: unknown[]) => (invoked.push(args), { ok: true, value: "answer" }),
+      on: (channel: string, l: (...a: unknown[]) => void) => void (listeners.get(channel) ?? listeners.set(channel, new Set()).get(channel)!).add(l),
+      removeListener: (channel: string, l: (...a: unknown[]) => void) => void listeners.get(channel)?.delete(l),
+    };
+    const fakeRequire = (name: string) => {
+      if (name !== "electron") throw new Error(`a sandboxed preload cannot require ${name}`);
+      return { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer };
+    };
+    new Function("require", readFileSync(join(bundleDir, "preload.cjs"), "utf8"))(fakeRequire);
+    expect([...exposed.keys()]).toEqual(["studio"]);
+    const studio = exposed.get("studio") as { call(m: string, p: unknown): Promise<unknown>; on(l: (e: unknown) => void): () => void };
+    expect(Object.keys(studio).sort()).toEqual(["call", "on"]);
+    expect(await studio.call("listProjects", {})).toEqual({ ok: true, value: "answer" });
+    expect(invoked).toEqual([["studio:call", "listProjects", {}]]);
+    const got: unknown[] = [];
+    const off = studio.on((e) => got.push(e));
+    const ipcEvent = { sender: ipcRenderer, senderId: 0 };
+    for (const l of listeners.get("studio:event")!) l(ipcEvent, { event: "state.changed", payload: { kind: "projects", projectId: null } });
+    expect(got).toEqual([{ event: "state.changed", payload: { kind: "projects", projectId: null } }]);
+    off();
+    expect(listeners.get("studio:event")!.size).toBe(0);
+  });
+});
+
+describe("the built main process, run against a stand-in Electron (test/main/fakeElectron)", () => {
+  it("opens one secure window on app://studio, serves the page with the CSP, routes IPC, remembers the window, and disposes before quitting", () => {
+    // Electron's binary cannot run here; the stand-in records what main.mjs asks of Electron and plays the user.
+    const home = join(dir, "electron-home");
+    const stdout = execFileSync(process.execPath, ["--import", "./test/main/fakeElectron/register.mjs", "test/main/fakeElectron/driveMain.mjs", join(bundleDir, "main.mjs")], { cwd: repoRoot, env: { ...process.env, LORA_STUDIO_HOME: home }, encoding: "utf8", timeout: 60_000 });
+    const out = JSON.parse(stdout.trim().split("\n").pop()!);
+    expect(out.paths.userData).toBe(home);
+    expect(out.privileged).toEqual([{ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(out.windows).toBe(1);
+    expect(out.loaded).toBe("app://studio/index.html");
+    expect(out.show).toBe(false);
+    expect(out.webPreferences).toMatchObject({ preload: join(bundleDir, "preload.cjs"), contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false });
+    expect(out.page).toEqual({ status: 200, csp: APP_CONTENT_SECURITY_POLICY, type: "text/html; charset=utf-8", hasHtml: true });
+    expect([403, 404]).toContain(out.escape.status);
+    expect(out.escape.body).not.toContain("lora-studio");
+    expect(out.ipcChannels).toEqual(["studio:call"]);
+    expect(out.created).toMatchObject({ ok: true, value: { name: "Via IPC" } });
+    expect(out.foreign).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(out.appInfo).toMatchObject({ ok: true, value: { door: "electron", home, canPickFiles: true } });
+    expect(out.eventsSent).toContain("studio:event state.changed");
+    expect(out.navigationPrevented).toEqual(["https://evil.example/"]);
+    expect(out.windowOpen).toEqual({ action: "deny" });
+    expect(out.permission).toBe(false);
+    expect(out.windowState).toEqual({ bounds: { x: 40, y: 30, width: 1100, height: 700 }, maximized: false });
+    // The first quit is held until the studio is disposed (IPC handler gone), then main quits again.
+    expect(out.quitCalls).toBe(2);
+    expect(out.ipcAfterQuit).toEqual([]);
+    expect(out.menuLabels).toEqual(["File", "editMenu", "View", "windowMenu", "help"]);
+  });
+});

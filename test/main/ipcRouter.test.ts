@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createStudioApi } from "../../electron/app/api/createStudioApi";
+import type { ApiResult } from "../../electron/contract/ApiError";
+import { METHOD_NAMES } from "../../electron/contract/StudioApi";
+import type { StudioEvent } from "../../electron/contract/StudioEvents";
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from "../../electron/contract/wire";
+import { APP_INDEX_URL } from "../../electron/main/appUrl";
+import { createIpcRouter, type IpcCallEvent, type IpcMainLike } from "../../electron/main/ipcRouter";
+
+const dir = mkdtempSync(join(tmpdir(), "ipc-router-"));
+const studio = createStudioApi({ home: join(dir, "home"), door: "electron" });
+afterAll(async () => {
+  await studio.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** ipcMain as far as the router uses it: handlers by channel, invoked the way ipcRenderer.invoke reaches them. */
+class FakeIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, (event: IpcCallEvent, ...args: unknown[]) => Promise<unknown>>();
+  handle(channel: string, listener: (event: IpcCallEvent, ...args: unknown[]) => Promise<unknown>): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel);
+  }
+  invoke(url: string | null, ...args: unknown[]): Promise<ApiResult<unknown>> {
+    const h = this.handlers.get(IPC_CALL_CHANNEL);
+    if (!h) throw new Error("no handler");
+    return h({ senderFrame: url === null ? null : { url } }, ...args) as Promise<ApiResult<unknown>>;
+  }
+}
+
+describe("the IPC router", () => {
+  const ipcMain = new FakeIpcMain();
+  const sent: { channel: string; event: StudioEvent }[] = [];
+  const router = createIpcRouter({ ipcMain, studio, broadcast: (channel, event) => sent.push({ channel, event }) });
+
+  it("registers one call channel whose handler table is exactly METHOD_NAMES", () => {
+    expect([...ipcMain.handlers.keys()]).toEqual([IPC_CALL_CHANNEL]);
+    expect(Object.keys(router.handlers).sort()).toEqual([...METHOD_NAMES].sort());
+  });
+
+  it("dispatches calls from the app's page and forwards events to the windows", async () => {
+    const created = await ipcMain.invoke(APP_INDEX_URL, "createProject", { name: "Clinic", domain: "medical", language: "en" });
+    expect(created.ok).toBe(true);
+    const listed = await ipcMain.invoke("app://studio/index.html#/projects", "listProjects", {});
+    expect(listed).toMatchObject({ ok: true, value: [{ name: "Clinic" }] });
+    expect(sent.some((s) => s.channel === IPC_EVENT_CHANNEL && s.event.event === "state.changed" && s.event.payload.kind === "projects")).toBe(true);
+  });
+
+  it("refuses callers other than the app's own page, without running the call", async () => {
+    for (const url of ["https://evil.example/", "file:///tmp/x.html", "app://other/index.html", "", null]) {
+      const r = await ipcMain.invoke(url, "createProject", { name: "Injected", domain: "other", language: "en" });
+      expect(r, String(url)).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    }
+    expect((await studio.api.listProjects({})).map((p) => p.name)).toEqual(["Clinic"]);
+  });
+
+  it("validates the method and params and answers errors as values, never throwing", async () => {
+    expect(await ipcMain.invoke(APP_INDEX_URL, "createProject", { name: "", domain: "medical", language: "en" })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    expect(await ipcMain.invoke(APP_INDEX_URL, "createProject", { name: "x", domain: "medical", language: "en", extra: 1 })).toMatchObject({ ok: false, error: { code: "invalid-input" } });
+    for (const method of ["rmRf", "__proto__", "constructor", "toString", 42, undefined]) {
+      expect(await ipcMain.invoke(APP_INDEX_URL, method, {}), String(method)).toMatchObject({ ok: false, error: { code: "not-found" } });
+    }
+    expect(await ipcMain.invoke(APP_INDEX_URL, "getProject", { projectId: "missing" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+  });
+
+  it("dispose removes the channel and stops forwarding events", async () => {
+    router.dispose();
+    expect(ipcMain.handlers.size).toBe(0);
+    const before = sent.length;
+    await studio.api.createProject({ name: "After", domain: "other", language: "en" });
+    expect(sent.length).toBe(before);
+  });
+});
