@@ -216,6 +216,47 @@ ALTER TABLE comparisons ADD COLUMN run_id TEXT REFERENCES runs(id) ON DELETE SET
 ALTER TABLE comparisons ADD COLUMN reference TEXT;
 `,
   },
+  {
+    version: 4,
+    description: "evaluation and sign-off: golden questions, evaluation status, blind A/B pairs, expert sign-offs",
+    sql: `
+CREATE TABLE golden_questions (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  question TEXT NOT NULL CHECK (length(trim(question)) > 0),
+  reference TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX golden_questions_project ON golden_questions(project_id);
+-- An evaluation runs in the background: its row exists from the start, its metrics_json fills in at the end.
+ALTER TABLE evaluations ADD COLUMN status TEXT NOT NULL DEFAULT 'finished' CHECK (status IN ('running','finished','failed'));
+ALTER TABLE evaluations ADD COLUMN error TEXT;
+CREATE INDEX evaluations_run ON evaluations(run_id);
+CREATE TABLE blind_pairs (
+  id TEXT PRIMARY KEY,
+  evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  question TEXT NOT NULL,
+  reference TEXT,
+  base_answer TEXT NOT NULL,
+  tuned_answer TEXT NOT NULL,
+  -- Where the rater sees the tuned answer; never sent to the page before the pair is rated.
+  tuned_side TEXT NOT NULL CHECK (tuned_side IN ('left','right')),
+  choice TEXT CHECK (choice IN ('left','right','tie')),
+  comment TEXT,
+  rated_at TEXT,
+  UNIQUE (evaluation_id, seq)
+);
+CREATE TABLE sign_offs (
+  id TEXT PRIMARY KEY,
+  evaluation_id TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+  comment TEXT NOT NULL DEFAULT '',
+  signed_at TEXT NOT NULL
+);
+CREATE INDEX sign_offs_evaluation ON sign_offs(evaluation_id);
+`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -5,14 +5,19 @@ import { MERGED_TYPES } from "../../engine/export/exportMerged";
 import { exportRun, runCompatibility, type RunExportResult } from "../../engine/export/exportRun";
 import { loadRunForExport } from "../../engine/export/loadRunForExport";
 import type { CompatibilityEntry } from "../../engine/export/compatibilityReport";
+import { exportBundle } from "../../app/evaluation/exportBundle";
+import type { ExportResult } from "../../engine/export/ExportResult";
 
-type ExportCommandResult = RunExportResult | { compatibility: CompatibilityEntry[] };
+/** The engine's formats plus the hand-off bundle, which the app composes (report, manifest) over them. */
+const CLI_FORMATS = [...EXPORT_FORMATS, "bundle"] as const;
+
+type ExportCommandResult = RunExportResult | ExportResult | { compatibility: CompatibilityEntry[] };
 
 export const exportCommand: Command<ExportCommandResult> = {
   name: "export",
   summary: "export a trained adapter for IT: GGUF LoRA, PEFT, Ollama, merged GGUF, or an Axolotl / LLaMA-Factory recipe",
   usage: [
-    `lora-studio export --run DIR --format ${EXPORT_FORMATS.join("|")} --out FOLDER [options] [--json]`,
+    `lora-studio export --run DIR --format ${CLI_FORMATS.join("|")} --out FOLDER [options] [--json]`,
     "lora-studio export --run DIR --check [--json]      which runtimes accept which file, without exporting",
     "",
     "  gguf, gguf-f16, gguf-q8_0   GGUF LoRA (F32 / F16 / Q8_0; Q8_0 needs a rank that is a multiple of 32, else F16)",
@@ -20,6 +25,7 @@ export const exportCommand: Command<ExportCommandResult> = {
     "  ollama                      GGUF LoRA (F16) + Modelfile",
     `  merged                      base + adapter in one GGUF (--merged-type ${MERGED_TYPES.join("|")}, default F16)`,
     "  axolotl, llama-factory      the prepared data and a config with the same settings, for multi-GPU runs",
+    "  bundle                      one zip for IT: GGUF LoRA + Modelfile, PEFT, model card, compatibility, report, run.json, manifest.json (sha256 of all)",
     "  --last                      export adapter-last.gguf instead of adapter.gguf (best validation loss)",
     "  --base-model-id ID          the base's Hugging Face id when the GGUF does not name it",
   ].join("\n"),
@@ -36,13 +42,14 @@ export const exportCommand: Command<ExportCommandResult> = {
     const runDir = requireString(args, "run");
     const baseModelId = optionalString(args, "base-model-id");
     if (args.values.check) return { compatibility: await runCompatibility(await loadRunForExport(runDir), baseModelId) };
-    const format = optionalChoice(args, "format", EXPORT_FORMATS);
-    if (!format) throw new UsageError(`missing --format (one of ${EXPORT_FORMATS.join(", ")})`);
+    const format = optionalChoice(args, "format", CLI_FORMATS);
+    if (!format) throw new UsageError(`missing --format (one of ${CLI_FORMATS.join(", ")})`);
     const out = optionalString(args, "out");
     if (!out) throw new UsageError("missing --out (the folder to write into)");
     const mergedType = optionalChoice(args, "merged-type", MERGED_TYPES);
     if (mergedType && format !== "merged") throw new UsageError(`--merged-type applies to --format merged, not ${format}`);
     io.log(`exporting ${runDir} as ${format}...`);
+    if (format === "bundle") return exportBundle(runDir, out);
     return exportRun(runDir, format, out, { ...(mergedType ? { mergedType } : {}), ...(args.values.last ? { adapter: "last" as const } : {}), ...(baseModelId ? { baseModelId } : {}) });
   },
   format: (r) => {
@@ -52,6 +59,7 @@ export const exportCommand: Command<ExportCommandResult> = {
       for (const f of r.files) lines.push(`  ${f.path}  ${f.role}, ${f.bytes} bytes, sha256 ${f.sha256}`);
       for (const n of r.notes) lines.push(`  note: ${n}`);
     }
+    if (!("compatibility" in r)) return lines.join("\n");
     lines.push("compatibility:");
     for (const c of r.compatibility) lines.push(`  ${c.status.padEnd(6)} ${c.artifact.padEnd(11)} ${c.runtime}: ${c.reason}`);
     return lines.join("\n");

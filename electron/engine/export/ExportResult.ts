@@ -16,7 +16,7 @@ export interface ExportedFile {
 
 /** What every export returns (and the CLI prints): the files, and notes on choices made on the user's behalf. */
 export interface ExportResult {
-  format: ExportFormat | "import-peft";
+  format: ExportFormat | "import-peft" | "bundle";
   files: ExportedFile[];
   notes: string[];
 }
