@@ -13,8 +13,8 @@ export interface BridgeProcess {
 }
 
 /** Starts `lora-studio web --port 0 --home HOME --json` as a user would and waits for its URL. */
-export async function startBridgeProcess(home: string, env: NodeJS.ProcessEnv = {}): Promise<BridgeProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, "bin/lora-studio.js"), "web", "--port", "0", "--home", home, "--json"], {
+export async function startBridgeProcess(home: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<BridgeProcess> {
+  const child = spawn(process.execPath, [join(repoRoot, "bin/lora-studio.js"), "web", "--port", "0", "--home", home, "--json", ...extraArgs], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

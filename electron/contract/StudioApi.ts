@@ -87,8 +87,11 @@ export interface StudioApiResults {
   listBlindPairs: BlindPair[];
   rateBlindPair: BlindPair;
   signOff: EvaluationView;
-  /** Writes the report into the run folder and returns its path (a PDF where a renderer for it exists). */
-  renderReport: { path: string; format: "html" | "pdf" };
+  /**
+   * Writes the report into the run folder and returns its path; for HTML also the page itself (self-contained:
+   * inline styles and SVG, no script), which the renderer opens so the browser can print it to PDF.
+   */
+  renderReport: { path: string; format: "html" | "pdf"; html: string | null };
 }
 
 /** The API as callers see it (params before defaults). */

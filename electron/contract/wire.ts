@@ -15,6 +15,8 @@ export type ServerFrame =
 /** The IPC channel names in Electron: one invoke channel for calls, one for events. */
 export const IPC_CALL_CHANNEL = "studio:call";
 export const IPC_EVENT_CHANNEL = "studio:event";
+/** Electron: the path of a file the user dropped on the window, so the app may read it (as a dialog's choice). */
+export const IPC_DROPPED_FILE_CHANNEL = "studio:dropped-file";
 /** Header, query parameter and cookie that carry the bridge's launch token. */
 export const TOKEN_HEADER = "x-studio-token";
 export const TOKEN_QUERY = "token";

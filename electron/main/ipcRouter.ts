@@ -1,7 +1,8 @@
 import type { ApiError, ApiResult } from "../contract/ApiError";
 import { METHOD_NAMES, type ApiMethod } from "../contract/StudioApi";
 import type { StudioEvent } from "../contract/StudioEvents";
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
+import { isAbsolute } from "node:path";
+import { IPC_CALL_CHANNEL, IPC_DROPPED_FILE_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
 import type { Studio } from "../app/api/createStudioApi";
 import { dispatch } from "../app/api/dispatch";
 import { isAppUrl } from "./appUrl";
@@ -27,7 +28,7 @@ export interface IpcRouter {
 
 export interface IpcRouterOptions {
   ipcMain: IpcMainLike;
-  studio: Pick<Studio, "api" | "events">;
+  studio: Pick<Studio, "api" | "events" | "grants">;
   /** Sends an event to every open window (main.ts: webContents.send(IPC_EVENT_CHANNEL, event)). */
   broadcast(channel: typeof IPC_EVENT_CHANNEL, event: StudioEvent): void;
   /** Which sender URLs are the app's own page (default: app://studio/...). */
@@ -55,6 +56,13 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
       return refuse("internal", (error as Error).message);
     }
   });
+  // A dropped file is the user's choice, like a dialog's: the preload computed its path from the drop.
+  ipcMain.handle(IPC_DROPPED_FILE_CHANNEL, async (event, path) => {
+    if (!trusted(event.senderFrame?.url ?? "")) return false;
+    if (typeof path !== "string" || !isAbsolute(path)) return false;
+    studio.grants.grant(path);
+    return true;
+  });
   const unsubscribe = studio.events.subscribe((event) => options.broadcast(IPC_EVENT_CHANNEL, event));
 
   return {
@@ -62,6 +70,7 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
     dispose() {
       unsubscribe();
       ipcMain.removeHandler(IPC_CALL_CHANNEL);
+      ipcMain.removeHandler(IPC_DROPPED_FILE_CHANNEL);
     },
   };
 }

@@ -10,4 +10,9 @@ export interface StudioPreloadApi {
   call(method: ApiMethod, params: unknown): Promise<ApiResult<unknown>>;
   /** Subscribes to every StudioEvent; returns the unsubscribe function. */
   on(listener: (event: StudioEvent) => void): () => void;
+  /**
+   * The path of a file dropped on the window (Electron 32+ gives File objects no path), granted to the app like a
+   * dialog's choice; null for files not from the disk.
+   */
+  pathForFile(file: File): Promise<string | null>;
 }

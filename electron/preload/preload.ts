@@ -3,11 +3,11 @@
  * itself (which could send on any channel) and never Electron's event objects (whose `sender` is ipcRenderer).
  * Sandboxed preloads run as CommonJS with only `electron` to require, so this file imports types and constants only.
  */
-import { contextBridge, ipcRenderer } from "electron";
+import { contextBridge, ipcRenderer, webUtils } from "electron";
 import type { ApiResult } from "../contract/ApiError";
 import type { ApiMethod } from "../contract/StudioApi";
 import type { StudioEvent } from "../contract/StudioEvents";
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
+import { IPC_CALL_CHANNEL, IPC_DROPPED_FILE_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
 import type { StudioPreloadApi } from "./StudioPreloadApi";
 
 const studio: StudioPreloadApi = {
@@ -22,6 +22,12 @@ const studio: StudioPreloadApi = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT_CHANNEL, relay);
     };
+  },
+  async pathForFile(file: File): Promise<string | null> {
+    // Note: the path comes from the File object the drop produced, computed here, never from the page's words.
+    const path = webUtils.getPathForFile(file);
+    if (!path) return null;
+    return (await ipcRenderer.invoke(IPC_DROPPED_FILE_CHANNEL, path)) === true ? path : null;
   },
 };
 

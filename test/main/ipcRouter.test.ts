@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { createStudioApi } from "../../electron/app/api/createStudioApi";
 import type { ApiResult } from "../../electron/contract/ApiError";
 import { METHOD_NAMES } from "../../electron/contract/StudioApi";
 import type { StudioEvent } from "../../electron/contract/StudioEvents";
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from "../../electron/contract/wire";
+import { IPC_CALL_CHANNEL, IPC_DROPPED_FILE_CHANNEL, IPC_EVENT_CHANNEL } from "../../electron/contract/wire";
 import { APP_INDEX_URL } from "../../electron/main/appUrl";
 import { createIpcRouter, type IpcCallEvent, type IpcMainLike } from "../../electron/main/ipcRouter";
 
@@ -39,8 +39,8 @@ describe("the IPC router", () => {
   const sent: { channel: string; event: StudioEvent }[] = [];
   const router = createIpcRouter({ ipcMain, studio, broadcast: (channel, event) => sent.push({ channel, event }) });
 
-  it("registers one call channel whose handler table is exactly METHOD_NAMES", () => {
-    expect([...ipcMain.handlers.keys()]).toEqual([IPC_CALL_CHANNEL]);
+  it("registers one call channel whose handler table is exactly METHOD_NAMES, and the dropped-file channel", () => {
+    expect([...ipcMain.handlers.keys()]).toEqual([IPC_CALL_CHANNEL, IPC_DROPPED_FILE_CHANNEL]);
     expect(Object.keys(router.handlers).sort()).toEqual([...METHOD_NAMES].sort());
   });
 
@@ -50,6 +50,18 @@ describe("the IPC router", () => {
     const listed = await ipcMain.invoke("app://studio/index.html#/projects", "listProjects", {});
     expect(listed).toMatchObject({ ok: true, value: [{ name: "Clinic" }] });
     expect(sent.some((s) => s.channel === IPC_EVENT_CHANNEL && s.event.event === "state.changed" && s.event.payload.kind === "projects")).toBe(true);
+  });
+
+  it("grants a dropped file's path only when the app's own page sends it", async () => {
+    const dropped = join(dir, "dropped.gguf");
+    writeFileSync(dropped, "not a model");
+    const drop = (url: string, path: unknown) => ipcMain.handlers.get(IPC_DROPPED_FILE_CHANNEL)!({ senderFrame: { url } }, path);
+    expect(await drop("https://evil.example/", dropped)).toBe(false);
+    expect(await drop(APP_INDEX_URL, "relative/path.gguf")).toBe(false);
+    expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: dropped })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(await drop(APP_INDEX_URL, dropped)).toBe(true);
+    // Now readable: refused for what it is (not a GGUF file), no longer for where it is.
+    expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: dropped })).toMatchObject({ ok: false, error: { code: expect.not.stringMatching(/^forbidden$/) } });
   });
 
   it("refuses callers other than the app's own page, without running the call", async () => {

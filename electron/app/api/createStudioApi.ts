@@ -1,8 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AppInfo } from "../../contract/dto";
-import { StudioApiError } from "../../contract/ApiError";
-import { METHOD_NAMES, type ApiMethod, type StudioApiImpl } from "../../contract/StudioApi";
+import type { StudioApiImpl } from "../../contract/StudioApi";
 import { markInterruptedRuns } from "../store/markInterruptedRuns";
 import { openStore } from "../store/openStore";
 import { storePath } from "../store/resolveHome";
@@ -27,10 +26,6 @@ export interface StudioOptions extends ModelsOptions, RunsOptions, ChatOptions {
   /** Folders the user allowed up front (`lora-studio web --allow DIR`). */
   allow?: string[];
 }
-
-const EVALUATION_METHODS = [
-  "listGoldenQuestions", "addGoldenQuestions", "importGoldenQuestions", "deleteGoldenQuestion", "evaluateRun", "getEvaluation", "listBlindPairs", "rateBlindPair", "signOff", "renderReport",
-] as const satisfies readonly ApiMethod[];
 
 export interface Studio {
   api: StudioApiImpl;
@@ -63,15 +58,17 @@ export function createStudioApi(options: StudioOptions): Studio {
     dialogs: options.dialogs ?? null,
     onDispose: (c) => void cleanups.push(c),
   };
-  const built = { ...appApi(ctx), ...projectsApi(ctx), ...modelsApi(ctx, options), ...dataApi(ctx), ...runsApi(ctx, options), ...chatApi(ctx, options), ...exportApi(ctx) };
-  const evaluation = evaluationApi(ctx);
-  // Only the evaluation calls may still be missing: a missing method of any other area fails the type check here.
-  const notBuilt = (m: ApiMethod) => async () => {
-    throw new StudioApiError("unavailable", `${m} is not built yet`);
+  // A method missing from any part fails the type check here (StudioApiImpl lists every method of the contract).
+  const api: StudioApiImpl = {
+    ...appApi(ctx),
+    ...projectsApi(ctx),
+    ...modelsApi(ctx, options),
+    ...dataApi(ctx),
+    ...runsApi(ctx, options),
+    ...chatApi(ctx, options),
+    ...exportApi(ctx),
+    ...evaluationApi(ctx),
   };
-  const filled = Object.fromEntries(EVALUATION_METHODS.map((m) => [m, evaluation[m] ?? notBuilt(m)])) as Pick<StudioApiImpl, (typeof EVALUATION_METHODS)[number]>;
-  const api: StudioApiImpl = { ...built, ...filled };
-  for (const m of METHOD_NAMES) if (typeof api[m] !== "function") throw new Error(`api method ${m} is missing`);
   let disposed = false;
   return {
     api,

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StudioApiError } from "../../contract/ApiError";
 import type { EvaluationView, GoldenQuestion } from "../../contract/dto";
@@ -128,7 +129,7 @@ export function evaluationApi(ctx: ApiContext): EvaluationApi {
       const run = getRun(db, runId);
       const row = latestEvaluationOfRun(db, runId);
       const path = await writeReport(run.outDir, format, join(run.outDir, `report.${format}`), row ? reportExtras(db, row) : {});
-      return { path, format };
+      return { path, format, html: format === "html" ? await readFile(path, "utf8") : null };
     },
   };
 }

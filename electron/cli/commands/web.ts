@@ -19,7 +19,7 @@ export const webCommand: Command<Result> = {
   name: "web",
   summary: "serve the app to your browser on 127.0.0.1 (the same app as the desktop window), until Ctrl-C",
   usage: [
-    "lora-studio web [--port N] [--home DIR] [--allow DIR ...] [--open] [--renderer DIR] [--json]",
+    "lora-studio web [--port N] [--home DIR] [--allow DIR ...] [--open] [--renderer DIR] [--threads N] [--json]",
     "",
     "  Prints one line, the address to open (it carries a secret token: anyone with it can use the app as you).",
     "  --port N        port on 127.0.0.1 (default: any free one)",
@@ -27,9 +27,10 @@ export const webCommand: Command<Result> = {
     "  --allow DIR     a folder the app may read without an upload (repeatable)",
     "  --open          open the address in the default browser",
     "  --renderer DIR  the built pages (default dist/renderer; build them with `npm run build:renderer`)",
+    "  --threads N     CPU threads for each llama.cpp chat context (default: llama.cpp's choice)",
     "  --json          print {\"url\", \"port\", \"home\"} instead",
   ].join("\n"),
-  options: { port: { type: "string" }, home: { type: "string" }, allow: { type: "string", multiple: true }, open: { type: "boolean" }, renderer: { type: "string" } },
+  options: { port: { type: "string" }, home: { type: "string" }, allow: { type: "string", multiple: true }, open: { type: "boolean" }, renderer: { type: "string" }, threads: { type: "string" } },
   async run(args, io) {
     const port = optionalInt(args, "port", 0, 65535) ?? 0;
     const homeOption = optionalString(args, "home");
@@ -38,7 +39,8 @@ export const webCommand: Command<Result> = {
     for (const dir of allow) if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--allow ${dir}: not a folder`);
     const rendererDir = resolve(optionalString(args, "renderer") ?? DEFAULT_RENDERER);
 
-    const studio = createStudioApi({ home, door: "web", allow });
+    const threads = optionalInt(args, "threads", 1, 256);
+    const studio = createStudioApi({ home, door: "web", allow, ...(threads ? { chatThreads: threads } : {}) });
     let bridge;
     try {
       bridge = await startWebBridge({ studio, port, rendererDir });

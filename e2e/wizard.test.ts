@@ -1,0 +1,176 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openGguf } from "../electron/engine/gguf/GgufFile";
+import { makeTinyModel } from "../electron/engine/gguf/tiny/makeTinyModel";
+import { repoRoot } from "../test/helpers/paths";
+import { checkAccessibility } from "./support/checkAccessibility";
+import { chromiumMissing, launchChromium } from "./support/launchChromium";
+import { guardOffline } from "./support/offlineGuard";
+import { startBridgeProcess, type BridgeProcess } from "./support/startBridgeProcess";
+
+const missing = chromiumMissing();
+if (missing) console.log(`skipping the end-to-end tests: ${missing}`);
+
+/** Screenshots of every screen in both languages: the run's artifacts. */
+const SHOTS = join(repoRoot, "test-results", "e2e");
+const STEPS = ["model", "data", "settings", "train", "compare", "evaluate", "export"] as const;
+const SAMPLES = ["clinic-faq.jsonl", "hand-hygiene-guideline.en.pdf"].map((f) => join(repoRoot, "resources/samples", f));
+
+describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridge", () => {
+  let home: string;
+  let modelPath: string;
+  let bridge: BridgeProcess;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let offline: Awaited<ReturnType<typeof guardOffline>>;
+  const a11y: { screen: string; violations: unknown[] }[] = [];
+
+  const byTest = (id: string) => page.getByTestId(id);
+  const screen = async (name: string) => {
+    await page.waitForLoadState("networkidle").catch(() => {});
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    const violations = await checkAccessibility(page);
+    a11y.push({ screen: name, violations });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const build = spawnSync(process.execPath, [join(repoRoot, "scripts/buildRenderer.mjs")], { cwd: repoRoot, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`building the renderer failed:\n${build.stdout}\n${build.stderr}`);
+    home = mkdtempSync(join(tmpdir(), "lora-studio-e2e-"));
+    const models = mkdtempSync(join(tmpdir(), "lora-studio-e2e-model-"));
+    modelPath = (await makeTinyModel({ arch: "qwen2", preset: "tiny", out: join(models, "tiny-qwen2.gguf") })).path;
+    bridge = await startBridgeProcess(home, ["--threads", "1"]);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+    offline = await guardOffline(context);
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await bridge?.stop();
+    if (code !== 0 && bridge) console.log(bridge.log.slice(-30).join("\n"));
+  });
+
+  it("goes from a new project to exported files, in English", { timeout: 900_000 }, async () => {
+    await page.goto(bridge.url);
+    await expect.poll(() => byTest("app-title").isVisible()).toBe(true);
+    await screen("en-0-projects");
+
+    // 1. Project
+    await byTest("project-name-input").fill("Clinic answers");
+    await byTest("project-create").click();
+    await expect.poll(() => byTest("step-model").isVisible(), { timeout: 20_000 }).toBe(true);
+
+    // 2. Base model: the generated tiny model, chosen as a file
+    await byTest("model-upload-input").setInputFiles(modelPath);
+    await expect.poll(() => byTest("model-trainable").isVisible(), { timeout: 60_000 }).toBe(true);
+    await screen("en-1-model");
+    await byTest("model-save").click();
+
+    // 3. Data: the sample files, their quality and personal-data report, then the import
+    await expect.poll(() => byTest("screen-data").isVisible(), { timeout: 20_000 }).toBe(true);
+    await byTest("data-upload-input").setInputFiles(SAMPLES);
+    await expect.poll(() => byTest("quality-report").isVisible(), { timeout: 120_000 }).toBe(true);
+    await expect.poll(() => byTest("examples-table").isVisible()).toBe(true);
+    await expect.poll(() => byTest("pii-panel").isVisible()).toBe(true);
+    await screen("en-2-data");
+    await byTest("data-import").click();
+    await expect.poll(() => byTest("data-current").isVisible(), { timeout: 120_000 }).toBe(true);
+    await byTest("step-next").click();
+    await expect.poll(() => byTest("screen-settings").isVisible()).toBe(true);
+
+    // 4. Settings: the recommendation with its reasons; a few dozen steps (advanced mode) to keep the test short
+    await expect.poll(() => byTest("settings-reasons").isVisible(), { timeout: 180_000 }).toBe(true);
+    await screen("en-3-settings");
+    await page.getByTestId("advanced-toggle").check();
+    await expect.poll(() => byTest("advanced-settings").isVisible()).toBe(true);
+    await byTest("setting-maxSteps").fill("24");
+    await byTest("setting-seqLen").fill("192");
+    await byTest("setting-evalEvery").fill("6");
+    await byTest("settings-accept").click();
+
+    // 5. Train: the chart fills as steps arrive, then the run finishes
+    await expect.poll(() => byTest("train-start").isVisible().catch(() => false), { timeout: 30_000 }).toBe(true);
+    await byTest("train-start").click();
+    await expect.poll(() => byTest("train-chart-loss").isVisible(), { timeout: 180_000 }).toBe(true);
+    await expect.poll(async () => (await byTest("train-chart-loss").locator("path").count()) > 0, { timeout: 120_000 }).toBe(true);
+    await expect.poll(() => byTest("train-to-compare").isVisible(), { timeout: 300_000 }).toBe(true);
+    await screen("en-4-train");
+    await byTest("train-to-compare").click();
+
+    // 6. Compare: one prompt, both answers streamed, a rating
+    await byTest("compare-prompt").fill("What are the clinic's opening hours?");
+    await byTest("compare-send").click();
+    await expect.poll(() => byTest("rate-a").isEnabled().catch(() => false), { timeout: 120_000 }).toBe(true);
+    expect(await byTest("compare-answer-a").isVisible()).toBe(true);
+    expect(await byTest("compare-answer-b").isVisible()).toBe(true);
+    await byTest("rate-b").click();
+    await screen("en-5-compare");
+
+    // 7. Evaluate (screen only), 8. Export: every format
+    await byTest("step-evaluate").click();
+    await screen("en-6-evaluate");
+    await byTest("step-export").click();
+    await expect.poll(() => byTest("export-formats").isVisible()).toBe(true);
+    const boxes = page.locator('[data-testid^="export-format-"] input, input[data-testid^="export-format-"]');
+    for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
+    await byTest("export-run").click();
+    await expect.poll(() => byTest("export-files").isVisible(), { timeout: 300_000 }).toBe(true);
+    await screen("en-7-export");
+
+    // The files exist, and the adapters and the merged model load
+    const exported = listFiles(join(home, "exports"));
+    const gguf = exported.filter((f) => f.endsWith(".gguf"));
+    expect(gguf.length).toBeGreaterThanOrEqual(2);
+    for (const f of gguf) {
+      const file = await openGguf(f);
+      expect(file.tensors.length).toBeGreaterThan(0);
+      await file.close();
+    }
+    expect(exported.some((f) => f.endsWith("adapter_model.safetensors"))).toBe(true);
+    expect(exported.some((f) => f.endsWith("Modelfile"))).toBe(true);
+    expect(exported.some((f) => f.endsWith(".zip"))).toBe(true);
+    const text = await byTest("export-files").innerText();
+    expect(text).toContain(basename(gguf[0]!));
+  });
+
+  it("shows every screen in Chinese after switching at runtime", { timeout: 300_000 }, async () => {
+    await byTest("language-switch").click();
+    if (await byTest("language-zh").isVisible().catch(() => false)) await byTest("language-zh").click();
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toMatch(/^zh/);
+    for (const [i, step] of STEPS.entries()) {
+      await byTest(`step-${step}`).click();
+      await expect.poll(() => byTest(`screen-${step}`).isVisible()).toBe(true);
+      await screen(`zh-${i + 1}-${step}`);
+    }
+    await byTest("back-to-projects").click();
+    await screen("zh-0-projects");
+    // Chinese text is on the page (the stepper's labels), not English fallbacks.
+    expect(await page.locator("body").innerText()).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it("passes axe-core's WCAG A/AA rules on every screen, in both languages", () => {
+    expect(a11y.length).toBeGreaterThanOrEqual(16);
+    expect(a11y.filter((s) => s.violations.length > 0)).toEqual([]);
+  });
+
+  it("kept every request of the whole flow on 127.0.0.1", () => {
+    expect(offline.count()).toBeGreaterThan(10);
+    expect(offline.outside()).toEqual([]);
+  });
+});
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? listFiles(p) : [p];
+  });
+}

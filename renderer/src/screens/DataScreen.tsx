@@ -1,0 +1,155 @@
+import Alert from "@mui/material/Alert";
+import Button from "@mui/material/Button";
+import Paper from "@mui/material/Paper";
+import Slider from "@mui/material/Slider";
+import Stack from "@mui/material/Stack";
+import Typography from "@mui/material/Typography";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { DataPreview, FileRef, PiiKind, RedactionMode } from "../../../electron/contract/dto";
+import { api } from "../api/client";
+import { Busy } from "../components/Busy";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { ExamplesTable } from "../components/ExamplesTable";
+import { FileDrop } from "../components/FileDrop";
+import { PiiPanel } from "../components/PiiPanel";
+import { QualityReport } from "../components/QualityReport";
+import { formatPercent } from "../format";
+import { useAction } from "../hooks/useAction";
+import { useAppContext } from "../hooks/useAppContext";
+import { useLocalized } from "../hooks/useLocalized";
+import { useQuery } from "../hooks/useQuery";
+import { useStudioEvent } from "../hooks/useStudioEvent";
+import type { StepProps } from "./ProjectWizard";
+
+export const DATA_ACCEPT = ".jsonl,.json,.csv,.xlsx,.txt,.md,.pdf,.docx";
+
+export function DataScreen({ project, goStep, reloadProject }: StepProps) {
+  const { t } = useTranslation();
+  const { lang } = useLocalized();
+  const { notify } = useAppContext();
+  const [files, setFiles] = useState<FileRef[]>([]);
+  const [preview, setPreview] = useState<DataPreview | null>(null);
+  const [redaction, setRedaction] = useState<Partial<Record<PiiKind, RedactionMode>>>({});
+  const [share, setShare] = useState(0.1);
+  const [importing, setImporting] = useState<{ phase: string; done: number; total: number | null; file: string | null } | null>(null);
+  const datasets = useQuery(() => api.listDatasets({ projectId: project.id }), [project.id], ["datasets"]);
+  const current = datasets.data?.find((d) => d.id === project.datasetId) ?? null;
+
+  useStudioEvent("import.progress", (p) => {
+    if (p.projectId === project.id) setImporting(p);
+  });
+
+  const previewAction = useAction(async (refs: FileRef[]) => {
+    setPreview(null);
+    const all = [...files, ...refs.filter((r) => !files.some((f) => f.path === r.path))];
+    setFiles(all);
+    const p = await api.previewData({ paths: all.map((f) => f.path), ...(project.modelId ? { modelId: project.modelId } : {}) });
+    setPreview(p);
+    setRedaction(Object.fromEntries(p.pii.map((x) => [x.kind, "placeholder"])));
+    const total = p.split.train + p.split.validation;
+    if (total > 0) setShare(Math.min(0.5, Math.round((100 * p.split.validation) / total) / 100) || 0.1);
+  });
+
+  const importAction = useAction(async () => {
+    setImporting({ phase: "reading", done: 0, total: null, file: null });
+    try {
+      const ds = await api.importDataset({ projectId: project.id, paths: files.map((f) => f.path), redaction, validationShare: share });
+      await api.updateProject({ projectId: project.id, datasetId: ds.id });
+      reloadProject();
+      datasets.reload();
+      setFiles([]);
+      setPreview(null);
+      notify(t("data.imported", { n: ds.exampleCount }), "success");
+    } finally {
+      setImporting(null);
+    }
+  });
+
+  const formats: Record<string, string> = Object.fromEntries(
+    (preview?.report.files ?? []).map((f) => [f.file, Object.keys(f.formats).join(", ") || f.fileType]),
+  );
+  const errors = preview?.report.findings.filter((f) => f.severity === "error").length ?? 0;
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="h5" component="h2">
+        {t("data.title")}
+      </Typography>
+      <Typography color="text.secondary">{t("data.intro")}</Typography>
+      {current && (
+        <Alert severity="success" data-testid="data-current" action={<Button onClick={() => goStep("settings")}>{t("wizard.next")}</Button>}>
+          {t("data.current", { name: current.name, n: current.exampleCount, train: current.counts.train, validation: current.counts.validation, excluded: current.counts.excluded })}
+        </Alert>
+      )}
+      <ErrorAlert error={datasets.error} />
+      <Paper sx={{ p: 2 }}>
+        <FileDrop purpose="data" accept={DATA_ACCEPT} multiple label={t("data.drop")} testId="data-upload" onFiles={(refs) => void previewAction.run(refs)} />
+        {files.length > 0 && (
+          <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: "center", flexWrap: "wrap" }}>
+            <Typography variant="body2" data-testid="data-files">
+              {t("data.chosen", { list: files.map((f) => f.name).join(", ") })}
+            </Typography>
+            <Button
+              size="small"
+              onClick={() => {
+                setFiles([]);
+                setPreview(null);
+              }}
+              data-testid="data-clear"
+            >
+              {t("data.clear")}
+            </Button>
+          </Stack>
+        )}
+        {previewAction.busy && <Busy label={t("data.reading")} />}
+        <ErrorAlert error={previewAction.error} />
+      </Paper>
+
+      {preview && (
+        <Paper sx={{ p: 2 }} data-testid="data-preview">
+          <Stack spacing={2}>
+            <Typography variant="h6" component="h3">
+              {t("data.preview", { n: preview.exampleCount, shown: preview.examples.length })}
+            </Typography>
+            <ExamplesTable examples={preview.examples} formats={formats} />
+            <QualityReport report={preview.report} />
+            <PiiPanel pii={preview.pii} redaction={redaction} onChange={(k, m) => setRedaction((r) => ({ ...r, [k]: m }))} />
+            <Stack spacing={1}>
+              <Typography variant="h6" component="h3" id="split-label">
+                {t("data.splitTitle")}
+              </Typography>
+              <Typography variant="body2">{t("data.splitText", { share: formatPercent(share, lang), train: preview.split.train, validation: preview.split.validation })}</Typography>
+              <Slider
+                value={share}
+                min={0}
+                max={0.5}
+                step={0.01}
+                onChange={(_, v) => setShare(v as number)}
+                valueLabelDisplay="auto"
+                valueLabelFormat={(v) => formatPercent(v, lang)}
+                getAriaValueText={(v) => formatPercent(v, lang)}
+                slotProps={{ input: { "aria-labelledby": "split-label", "data-testid": "data-split" } as object }}
+                sx={{ maxWidth: 400 }}
+              />
+              {share === 0 && <Alert severity="warning">{t("data.noValidation")}</Alert>}
+            </Stack>
+            {errors > 0 && <Alert severity="warning">{t("data.hasErrors")}</Alert>}
+            <Stack direction="row" spacing={1}>
+              <Button variant="contained" disabled={importAction.busy || preview.exampleCount === 0} onClick={() => void importAction.run()} data-testid="data-import">
+                {t("data.import")}
+              </Button>
+            </Stack>
+            {importing && (
+              <Busy
+                label={t("data.importing", { phase: t(`data.phase.${importing.phase}`), done: importing.done, total: importing.total ?? "?", file: importing.file ?? "" })}
+                value={importing.total ? (100 * importing.done) / importing.total : null}
+              />
+            )}
+            <ErrorAlert error={importAction.error} />
+          </Stack>
+        </Paper>
+      )}
+    </Stack>
+  );
+}
