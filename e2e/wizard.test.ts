@@ -33,6 +33,8 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
   const byTest = (id: string) => page.getByTestId(id);
   const screen = async (name: string) => {
     await page.waitForLoadState("networkidle").catch(() => {});
+    // Contrast is measured on what is painted: let MUI's transitions (ripples, fades) finish first.
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"), undefined, { timeout: 5_000 }).catch(() => {});
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     const violations = await checkAccessibility(page);
     a11y.push({ screen: name, violations });
@@ -119,11 +121,14 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await screen("en-6-evaluate");
     await byTest("step-export").click();
     await expect.poll(() => byTest("export-formats").isVisible()).toBe(true);
-    const boxes = page.locator('[data-testid^="export-format-"] input, input[data-testid^="export-format-"]');
+    const boxes = page.locator('input[data-testid^="export-format-"]');
+    expect(await boxes.count()).toBe(9);
     for (let i = 0; i < (await boxes.count()); i++) await boxes.nth(i).check();
     await byTest("export-run").click();
     await expect.poll(() => byTest("export-files").isVisible(), { timeout: 300_000 }).toBe(true);
     await screen("en-7-export");
+    // The PDF's document chunks cannot go into a LLaMA-Factory chat recipe: that one format says why, the rest are written.
+    expect(await byTest("export-error-llama-factory").innerText()).toMatch(/document/);
 
     // The files exist, and the adapters and the merged model load
     const exported = listFiles(join(home, "exports"));
@@ -162,7 +167,8 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
   });
 
   it("kept every request of the whole flow on 127.0.0.1", () => {
-    expect(offline.count()).toBeGreaterThan(10);
+    expect(offline.requests().length).toBeGreaterThanOrEqual(2);
+    expect(offline.sockets().length).toBeGreaterThanOrEqual(1);
     expect(offline.outside()).toEqual([]);
   });
 });

@@ -328,7 +328,8 @@ export interface ExportedFileView {
 export interface ExportSummary {
   runId: string;
   outDir: string;
-  results: { format: ExportFormat; files: ExportedFileView[]; notes: string[] }[];
+  /** One entry per format asked for; a format that could not be written has no files and says why in error. */
+  results: { format: ExportFormat; files: ExportedFileView[]; notes: string[]; error: string | null }[];
   compatibility: CompatibilityRow[];
 }
 

@@ -88,6 +88,12 @@ describe("metricChange", () => {
   it("calls tiny changes no change and missing values unknown", () => {
     expect(metricChange("task.f1", 0.5, 0.502).verdict).toBe("same");
     expect(metricChange("heldOut.perplexity", 10, 10.05).verdict).toBe("same");
+    expect(metricChange("heldOut.loss", 2, 2.005).verdict).toBe("same");
+  });
+  it("judges loss and perplexity alike", () => {
+    const loss = { base: 14.965, tuned: 14.938 };
+    expect(metricChange("heldOut.loss", loss.base, loss.tuned)).toEqual({ verdict: "better", text: "−0.2%" });
+    expect(metricChange("heldOut.perplexity", Math.exp(loss.base), Math.exp(loss.tuned)).verdict).toBe("better");
     expect(metricChange("task.f1", 0, 0)).toEqual({ verdict: "same", text: "±0.0 pts" });
     expect(metricChange("task.f1", null, 0.5)).toEqual({ verdict: "unknown", text: "—" });
     expect(metricChange("new.metric", 1, 2).verdict).toBe("unknown");

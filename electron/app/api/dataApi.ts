@@ -113,9 +113,11 @@ function redactAll(examples: Example[], choices: RedactionChoices) {
   return { examples: out, perExample, counts };
 }
 
+/** The file names without extensions, e.g. "clinic-faq, guideline": the same in every UI language. */
 function defaultName(files: string[]): string {
-  const first = basename(files[0]!).replace(/\.[^.]+$/, "");
-  return files.length === 1 ? first : `${first} + ${files.length - 1} more`;
+  const names = files.map((f) => basename(f).replace(/\.[^.]+$/, ""));
+  const shown = names.slice(0, 3).join(", ");
+  return names.length > 3 ? `${shown}, … (${names.length})` : shown;
 }
 
 export function datasetSummary(db: Db, d: Dataset): DatasetSummary {

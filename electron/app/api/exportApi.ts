@@ -39,16 +39,24 @@ export function exportApi(ctx: ApiContext): ExportApi {
       for (const format of [...new Set(formats)]) {
         // Each format in its own folder: an Ollama export and a PEFT folder both hold files named like the others'.
         const target = join(dir, format);
+        // Note: one format that cannot be written (a LLaMA-Factory recipe for document chunks) must not cost the
+        // user the others: its error is reported in its row.
         let result: ExportResult;
-        if (format === "bundle") {
-          result = await exportBundle(run.outDir, target).catch((e: Error) => failed(new ExportError(`the hand-off bundle could not be written: ${e.message}`)));
-        } else {
-          const r = await exportRun(run.outDir, format, target).catch(failed);
-          compatibility = r.compatibility;
-          result = r;
+        try {
+          if (format === "bundle") {
+            result = await exportBundle(run.outDir, target).catch((e: Error) => failed(new ExportError(`the hand-off bundle could not be written: ${e.message}`)));
+          } else {
+            const r = await exportRun(run.outDir, format, target).catch(failed);
+            compatibility = r.compatibility;
+            result = r;
+          }
+        } catch (error) {
+          if (!(error instanceof StudioApiError)) throw error;
+          results.push({ format: format as ExportFormat, files: [], notes: [], error: error.message });
+          continue;
         }
         for (const f of result.files) addAdapterFile(db, adapter.id, { format, path: f.path, sha256: f.sha256, bytes: f.bytes });
-        results.push({ format: format as ExportFormat, files: result.files, notes: result.notes });
+        results.push({ format: format as ExportFormat, files: result.files, notes: result.notes, error: null });
       }
       compatibility ??= await runCompatibility(await loadRunForExport(run.outDir).catch(failed));
       ctx.grants.grant(dir);

@@ -37,10 +37,12 @@ export async function exportBundle(runDir: string, outDir: string): Promise<Expo
   const staging = await mkdtemp(join(out, ".bundle-"));
   const notes: string[] = [];
   try {
+    // The parts' notes name the staging folder, which is gone once zipped: inside the zip it is the zip's root.
+    const inZip = (n: string) => n.split(staging).join("<unzipped bundle>");
     const ollama = await exportRun(dir, "ollama", join(staging, "gguf"));
-    notes.push(...ollama.notes);
+    notes.push(...ollama.notes.map(inZip));
     const peft = await exportRun(dir, "peft", join(staging, "peft"));
-    notes.push(...peft.notes);
+    notes.push(...peft.notes.map(inZip));
     await writeFile(join(staging, "compatibility.json"), JSON.stringify(ollama.compatibility, null, 2) + "\n");
     await copyFile(join(staging, "peft", "README.md"), join(staging, "MODEL_CARD.md"));
     await copyFile(join(dir, "run.json"), join(staging, "run.json"));

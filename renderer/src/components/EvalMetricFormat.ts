@@ -98,8 +98,12 @@ export interface MetricChange {
   text: string;
 }
 
-/** Changes smaller than these are "no change": half a percentage point for shares, 1% relative otherwise. */
+/**
+ * Changes smaller than these are "no change": half a percentage point for shares, 0.01 nats for loss and
+ * perplexity (so that the two always agree), 1% relative otherwise.
+ */
 const SAME_POINTS = 0.005;
+const SAME_NATS = 0.01;
 const SAME_RELATIVE = 0.01;
 
 const signed = (v: number, lang: Lang, digits: number) => `${v > 0 ? "+" : v < 0 ? "−" : "±"}${num(Math.abs(v), lang, digits)}`;
@@ -115,6 +119,12 @@ export function metricChange(key: string, base: number | null | undefined, tuned
   if (info?.unit === "share") {
     text = `${signed(diff * 100, lang, 1)} ${lang === "zh" ? "个百分点" : "pts"}`;
     same = Math.abs(diff) < SAME_POINTS;
+  } else if (info?.unit === "loss") {
+    text = base !== 0 ? `${signed((diff / Math.abs(base)) * 100, lang, 1)}%` : signed(diff, lang, 3);
+    same = Math.abs(diff) < SAME_NATS;
+  } else if (info?.unit === "perplexity" && base > 0 && tuned > 0) {
+    text = `${signed((diff / base) * 100, lang, 1)}%`;
+    same = Math.abs(Math.log(tuned / base)) < SAME_NATS;
   } else if (base !== 0) {
     const rel = diff / Math.abs(base);
     text = `${signed(rel * 100, lang, 1)}%`;

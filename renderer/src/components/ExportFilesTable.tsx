@@ -1,3 +1,4 @@
+import Alert from "@mui/material/Alert";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
@@ -38,6 +39,13 @@ export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
           )}
         </TableBody>
       </Table>
+      {summary.results
+        .filter((r) => r.error)
+        .map((r) => (
+          <Alert key={`${r.format}-error`} severity="error" sx={{ mt: 1 }} data-testid={`export-error-${r.format}`}>
+            {t(`export.format.${r.format}.name`)}: {r.error}
+          </Alert>
+        ))}
       {summary.results.some((r) => r.notes.length > 0) &&
         summary.results.map((r) =>
           r.notes.map((n, i) => (
