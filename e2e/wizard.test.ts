@@ -32,12 +32,13 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
 
   const byTest = (id: string) => page.getByTestId(id);
   const screen = async (name: string) => {
-    await page.waitForLoadState("networkidle").catch(() => {});
+    const started = Date.now();
     // Contrast is measured on what is painted: let MUI's transitions (ripples, fades) finish first.
     await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"), undefined, { timeout: 5_000 }).catch(() => {});
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     const violations = await checkAccessibility(page);
     a11y.push({ screen: name, violations });
+    console.log(`${name}: screenshot and axe in ${Date.now() - started} ms`);
   };
 
   beforeAll(async () => {
@@ -116,9 +117,30 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("rate-b").click();
     await screen("en-5-compare");
 
-    // 7. Evaluate (screen only), 8. Export: every format
+    // 7. Evaluate: a golden question, the metrics base vs tuned, one blind pair rated, the sign-off, the report
     await byTest("step-evaluate").click();
+    await byTest("golden-question-input").fill("How do I book an appointment?");
+    await byTest("golden-reference-input").fill("Call the front desk or use the online booking page.");
+    await byTest("golden-add").click();
+    await expect.poll(() => byTest("golden-question").count()).toBe(1);
+    await byTest("evaluate-run").click();
+    await expect.poll(() => byTest("evaluate-metrics").isVisible(), { timeout: 300_000 }).toBe(true);
+    expect(await byTest("evaluate-metrics").innerText()).toMatch(/perplexity/i);
+    expect(await byTest("blind-pair").innerText()).not.toMatch(/tuned|base model|original/i);
+    await byTest("blind-left").click();
+    await expect.poll(() => byTest("blind-revealed").isVisible()).toBe(true);
+    await expect.poll(() => byTest("blind-summary").innerText()).toMatch(/1/);
+    await byTest("signoff-name").fill("Dr. Lee");
+    await byTest("signoff-comment").fill("Fine for internal use.");
+    await byTest("signoff-submit").click();
+    await expect.poll(() => byTest("signoff-done").innerText()).toContain("Dr. Lee");
+    await byTest("report-show").click();
+    await expect.poll(() => byTest("report-frame").isVisible(), { timeout: 60_000 }).toBe(true);
+    const report = page.frameLocator('[data-testid="report-frame"]');
+    await expect.poll(() => report.locator("body").innerText(), { timeout: 30_000 }).toContain("Dr. Lee");
     await screen("en-6-evaluate");
+
+    // 8. Export: every format
     await byTest("step-export").click();
     await expect.poll(() => byTest("export-formats").isVisible()).toBe(true);
     const boxes = page.locator('input[data-testid^="export-format-"]');

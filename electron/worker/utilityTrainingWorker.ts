@@ -2,7 +2,7 @@ import { utilityProcess } from "electron";
 import type { TrainingProcess } from "../app/training/forkTrainingWorker";
 import type { TrainJob, TrainWorkerMessage } from "../engine/training/TrainJob";
 import type { TrainingEvent } from "../engine/training/trainingEvents";
-import { relayTrainingProcess } from "./relayTrainingProcess";
+import { relayTrainingProcess } from "../app/training/relayTrainingProcess";
 
 /**
  * The Electron app's way to start training: the same worker script as the CLI's fork, as a utilityProcess

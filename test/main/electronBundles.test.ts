@@ -9,7 +9,7 @@ import { makeTinyModel } from "../../electron/engine/gguf/tiny/makeTinyModel";
 import type { TrainJob, TrainWorkerCommand, TrainWorkerMessage } from "../../electron/engine/training/TrainJob";
 import { TrainConfigSchema } from "../../electron/engine/training/TrainConfig";
 import type { TrainingEvent } from "../../electron/engine/training/trainingEvents";
-import { relayTrainingProcess, type WorkerPort } from "../../electron/worker/relayTrainingProcess";
+import { relayTrainingProcess, type WorkerPort } from "../../electron/app/training/relayTrainingProcess";
 import { trainWorkerPath } from "../../electron/worker/trainWorkerPath";
 import { repoRoot } from "../helpers/paths";
 
@@ -101,25 +101,32 @@ describe("the main and preload bundles", () => {
     expect(imports("preload.cjs")).toEqual(["electron"]);
   });
 
-  it("the preload exposes only call and on, never ipcRenderer or its event objects", async () => {
+  it("the preload exposes only call, on and pathForFile, never ipcRenderer or its event objects", async () => {
     const exposed = new Map<string, unknown>();
     const invoked: unknown[][] = [];
     const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
     const ipcRenderer = {
-      invoke: async (...args: unknown[]) => (invoked.push(args), { ok: true, value: "answer" }),
+      invoke: async (...args: unknown[]) => (invoked.push(args), args[0] === "studio:dropped-file" ? true : { ok: true, value: "answer" }),
       on: (channel: string, l: (...a: unknown[]) => void) => void (listeners.get(channel) ?? listeners.set(channel, new Set()).get(channel)!).add(l),
       removeListener: (channel: string, l: (...a: unknown[]) => void) => void listeners.get(channel)?.delete(l),
     };
     const fakeRequire = (name: string) => {
       if (name !== "electron") throw new Error(`a sandboxed preload cannot require ${name}`);
-      return { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer };
+      const webUtils = { getPathForFile: (file: { diskPath?: string }) => file.diskPath ?? "" };
+      return { contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) }, ipcRenderer, webUtils };
     };
     new Function("require", readFileSync(join(bundleDir, "preload.cjs"), "utf8"))(fakeRequire);
     expect([...exposed.keys()]).toEqual(["studio"]);
-    const studio = exposed.get("studio") as { call(m: string, p: unknown): Promise<unknown>; on(l: (e: unknown) => void): () => void };
-    expect(Object.keys(studio).sort()).toEqual(["call", "on"]);
+    const studio = exposed.get("studio") as { call(m: string, p: unknown): Promise<unknown>; on(l: (e: unknown) => void): () => void; pathForFile(f: unknown): Promise<string | null> };
+    expect(Object.keys(studio).sort()).toEqual(["call", "on", "pathForFile"]);
     expect(await studio.call("listProjects", {})).toEqual({ ok: true, value: "answer" });
     expect(invoked).toEqual([["studio:call", "listProjects", {}]]);
+    // A dropped file's path is computed from the File by Electron and granted through its own channel; a File
+    // the page made up (no disk path) is never sent.
+    expect(await studio.pathForFile({ diskPath: "/data/model.gguf" })).toBe("/data/model.gguf");
+    expect(await studio.pathForFile({})).toBeNull();
+    expect(invoked.slice(1)).toEqual([["studio:dropped-file", "/data/model.gguf"]]);
+    invoked.length = 1;
     const got: unknown[] = [];
     const off = studio.on((e) => got.push(e));
     const ipcEvent = { sender: ipcRenderer, senderId: 0 };
@@ -145,7 +152,7 @@ describe("the built main process, run against a stand-in Electron (test/main/fak
     expect(out.page).toEqual({ status: 200, csp: APP_CONTENT_SECURITY_POLICY, type: "text/html; charset=utf-8", hasHtml: true });
     expect([403, 404]).toContain(out.escape.status);
     expect(out.escape.body).not.toContain("lora-studio");
-    expect(out.ipcChannels).toEqual(["studio:call"]);
+    expect(out.ipcChannels).toEqual(["studio:call", "studio:dropped-file"]);
     expect(out.created).toMatchObject({ ok: true, value: { name: "Via IPC" } });
     expect(out.foreign).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(out.appInfo).toMatchObject({ ok: true, value: { door: "electron", home, canPickFiles: true } });

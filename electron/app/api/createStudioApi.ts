@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { AppInfo } from "../../contract/dto";
 import type { StudioApiImpl } from "../../contract/StudioApi";
+import { markInterruptedEvaluations } from "../store/evaluationRows";
 import { markInterruptedRuns } from "../store/markInterruptedRuns";
 import { openStore } from "../store/openStore";
 import { storePath } from "../store/resolveHome";
@@ -45,6 +46,7 @@ export function createStudioApi(options: StudioOptions): Studio {
   for (const dir of ["uploads", "models", "runs", "exports"]) mkdirSync(join(home, dir), { recursive: true });
   const db = openStore(storePath(home));
   markInterruptedRuns(db);
+  markInterruptedEvaluations(db);
   const events = new EventHub();
   const grants = new PathGrants([home, ...(options.allow ?? [])]);
   const cleanups: (() => Promise<void> | void)[] = [];

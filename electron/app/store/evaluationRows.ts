@@ -53,3 +53,13 @@ export function latestEvaluationOfRun(db: Db, runId: string): EvaluationRow | nu
   const row = db.prepare("SELECT * FROM evaluations WHERE run_id = ? AND kind = 'run-evaluation' ORDER BY created_at DESC, rowid DESC LIMIT 1").get(runId) as Row | undefined;
   return row ? toEvaluation(row) : null;
 }
+
+/**
+ * Evaluations still "running" when the app starts were cut off by the last session's end: marked failed with a
+ * message saying to run them again, so the UI does not wait for them forever. Returns how many.
+ */
+export function markInterruptedEvaluations(db: Db): number {
+  return db
+    .prepare("UPDATE evaluations SET status = 'failed', error = ? WHERE status = 'running'")
+    .run("the app closed while this evaluation was running; run it again").changes;
+}

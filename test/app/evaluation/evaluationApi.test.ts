@@ -71,9 +71,24 @@ describe("evaluation api", () => {
 
     const html = await studio.api.renderReport({ runId, format: "html" });
     const text = readFileSync(html.path, "utf8");
+    expect(html.html).toBe(text);
     expect(text).toContain("Dr. Wong");
     expect(text).toContain("2 pairs rated blind");
     const pdf = await studio.api.renderReport({ runId, format: "pdf" });
     expect(readFileSync(pdf.path).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(pdf.html).toBeNull();
   }, 180_000);
+
+  it("marks an evaluation cut off by the app closing as failed when the app starts again", async () => {
+    const db = openStore(storePath(studio.home));
+    try {
+      db.prepare("UPDATE evaluations SET status = 'running' WHERE run_id = ?").run(runId);
+    } finally {
+      db.close();
+    }
+    await studio.dispose();
+    studio = createStudioApi({ home: join(dir, "home"), door: "web", allow: [dir] });
+    const view = await studio.api.getEvaluation({ runId });
+    expect(view).toMatchObject({ status: "failed", error: expect.stringMatching(/run it again/) });
+  });
 });

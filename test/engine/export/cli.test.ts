@@ -69,7 +69,7 @@ describe("lora-studio export / import-peft", () => {
   it("refuses bad input with a message naming it", async () => {
     const bad = await runCli(["export", "--run", run, "--format", "onnx", "--out", join(dir, "x")]);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/--format must be one of gguf, gguf-f16, gguf-q8_0, peft, ollama, merged, axolotl, llama-factory, got "onnx"/);
+    expect(bad.stderr).toMatch(/--format must be one of gguf, gguf-f16, gguf-q8_0, peft, ollama, merged, axolotl, llama-factory, bundle, got "onnx"/);
     const noRun = await runCli(["export", "--run", join(dir, "nope"), "--format", "peft", "--out", join(dir, "x")]);
     expect(noRun.code).not.toBe(0);
     expect(noRun.stderr).toMatch(/nope\/run\.json does not exist/);

@@ -1,20 +1,22 @@
-import type { TrainingProcess, TrainingProcessResult } from "../app/training/forkTrainingWorker";
-import type { TrainJob, TrainWorkerCommand, TrainWorkerMessage } from "../engine/training/TrainJob";
-import type { TrainingEvent } from "../engine/training/trainingEvents";
+import type { TrainJob, TrainWorkerCommand, TrainWorkerMessage } from "../../engine/training/TrainJob";
+import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import type { TrainingProcess, TrainingProcessResult } from "./forkTrainingWorker";
 
-/** The little a parent needs from a worker process, whichever API started it (utilityProcess here). */
+/** The little a parent needs from a worker process, whichever API started it (child_process.fork, utilityProcess). */
 export interface WorkerPort {
   readonly pid: number | undefined;
   send(command: TrainWorkerCommand): void;
   onMessage(handler: (message: TrainWorkerMessage) => void): void;
   /** Called once, when the process has ended (signal when the platform reports one). */
   onExit(handler: (exitCode: number | null, signal: NodeJS.Signals | null) => void): void;
+  /** Called when the process could not be started (where the platform reports that apart from its exit). */
+  onError?(handler: (error: Error) => void): void;
 }
 
 /**
  * The parent's half of the training worker's protocol (trainWorker.ts): start the job once the worker says
  * ready, relay its events, and turn how it ended into a TrainingProcessResult. Kept free of Electron so it is
- * tested in plain Node; forkTrainingWorker is the same protocol over child_process.
+ * tested in plain Node; forkTrainingWorker (child_process) and the app's utilityTrainingWorker both use it.
  */
 export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (e: TrainingEvent) => void): TrainingProcess {
   let reported: TrainingProcessResult | undefined;
@@ -42,6 +44,10 @@ export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (
     port.onExit((exitCode, signal) => {
       exited = true;
       resolve(reported ?? { status: "died", exitCode, signal, cause: deathCause(exitCode, signal) });
+    });
+    port.onError?.((error) => {
+      exited = true;
+      resolve({ status: "failed", error: { code: error.name, message: error.message } });
     });
   });
   return {
