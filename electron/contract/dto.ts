@@ -173,9 +173,19 @@ export interface PiiSummary {
   samples: { exampleId?: string; location: SourceRef; note?: string }[];
 }
 
+/** Which column holds what in a table file, by header name. */
+export interface ColumnMapping {
+  question?: string;
+  answer?: string;
+  system?: string;
+  context?: string;
+}
+
 /** What the data step shows before anything is stored. */
 export interface DataPreview {
   files: FileRef[];
+  /** The CSV/XLSX files with their header row and the column mapping used (guessed, or as given), for the mapping dialog. */
+  tables: { file: string; headers: string[]; mapping: ColumnMapping }[];
   examples: ExamplePreview[];
   exampleCount: number;
   report: QualityReportView;

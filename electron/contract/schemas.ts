@@ -45,6 +45,14 @@ export const SamplingSchema = z
   })
   .strict();
 
+/** Which column of a CSV/XLSX file holds what, by header name (the mapping dialog); left out: guessed from the header. */
+export const ColumnMappingSchema = z
+  .object({ question: z.string().min(1).max(500), answer: z.string().min(1).max(500), system: z.string().min(1).max(500), context: z.string().min(1).max(500) })
+  .partial()
+  .strict();
+/** Mappings by file name (DataPreview.tables[].file). */
+const ColumnsSchema = z.record(z.string().min(1).max(500), ColumnMappingSchema);
+
 const RedactionSchema = z.partialRecord(z.enum(PII_KINDS), z.enum(REDACTION_MODES));
 const paths = z.array(z.string().min(1).max(4096)).min(1).max(100);
 
@@ -73,9 +81,16 @@ export const PARAMS = {
   downloadModel: z.object({ catalogId: id }).strict(),
   cancelDownload: z.object({ downloadId: id }).strict(),
 
-  previewData: z.object({ paths, modelId: id.optional() }).strict(),
+  previewData: z.object({ paths, modelId: id.optional(), columns: ColumnsSchema.default({}) }).strict(),
   importDataset: z
-    .object({ projectId: id, paths, name: z.string().trim().min(1).max(200).optional(), redaction: RedactionSchema.default({}), validationShare: z.number().min(0).max(0.5).default(0.1) })
+    .object({
+      projectId: id,
+      paths,
+      name: z.string().trim().min(1).max(200).optional(),
+      redaction: RedactionSchema.default({}),
+      validationShare: z.number().min(0).max(0.5).default(0.1),
+      columns: ColumnsSchema.default({}),
+    })
     .strict(),
   listDatasets: z.object({ projectId: id }).strict(),
   listExamples: z.object({ datasetId: id, split: z.enum(["train", "validation", "excluded"]).optional(), limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }).strict(),

@@ -33,15 +33,16 @@ export interface DatasetFile {
 export function dataApi(ctx: ApiContext): DataApi {
   const { db } = ctx;
   return {
-    async previewData({ paths, modelId }) {
+    async previewData({ paths, modelId, columns }) {
       const files = paths.map((p) => ctx.grants.check(p));
       const modelPath = modelId ? getBaseModel(db, modelId).path : undefined;
-      const inspection = await inspectData(files, modelPath ? { modelPath } : {});
+      const inspection = await inspectData(files, { columns, ...(modelPath ? { modelPath } : {}) });
       await inspection.formatter?.dispose();
       const validation = new Set(inspection.split.validation.map((e) => e.id));
       const excluded = new Set(inspection.report.excluded);
       return {
         files: await Promise.all(files.map(fileRef)),
+        tables: inspection.files.filter((f) => f.headers).map((f) => ({ file: f.file, headers: f.headers!, mapping: f.columns ?? {} })),
         examples: inspection.examples.slice(0, PREVIEW_EXAMPLES).map((e) => examplePreview(e, excluded.has(e.id) ? "excluded" : validation.has(e.id) ? "validation" : "train")),
         exampleCount: inspection.examples.length,
         report: reportView(inspection.report),
@@ -49,12 +50,13 @@ export function dataApi(ctx: ApiContext): DataApi {
         split: { train: inspection.split.train.length, validation: inspection.split.validation.length },
       };
     },
-    async importDataset({ projectId, paths, name, redaction, validationShare }) {
+    async importDataset({ projectId, paths, name, redaction, validationShare, columns }) {
       getProject(db, projectId);
       const files = paths.map((p) => ctx.grants.check(p));
       const progress = (phase: "reading" | "checking" | "storing", done: number, total: number | null, file: string | null) =>
         ctx.events.throttled(`import:${projectId}`, "import.progress", { projectId, phase, done, total, file });
       const inspection = await inspectData(files, {
+        columns,
         split: { fraction: validationShare },
         onProgress: (p) => progress(p.phase === "import" ? "reading" : "checking", p.done, p.total ?? null, p.file ?? null),
       });

@@ -9,6 +9,8 @@ export interface TableResult {
   examples: Example[];
   problems: FileProblem[];
   columns?: ColumnMapping;
+  /** The header row (the first sheet's, for a workbook). */
+  headers?: string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export async function importCsv(path: string, name: string, opts: { columns?: Co
     problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `CSV: ${err.message}; the rows from here on were not imported` }));
   }
   if (!table) return { examples: [], problems: [...problems, problem("FILE_EMPTY", { file: name })] };
-  return { examples: table.examples, problems: [...table.problems, ...problems], columns: table.mapping };
+  return { examples: table.examples, problems: [...table.problems, ...problems], columns: table.mapping, headers: table.headers };
 }
 
 /** The delimiter of the header line: the most frequent of comma, semicolon and tab outside quotes. */

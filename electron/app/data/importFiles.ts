@@ -117,7 +117,7 @@ export async function importFile(path: string, name = basename(path), options: I
       case "tsv":
       case "xlsx": {
         const r = type === "xlsx" ? await importXlsx(path, name, { columns }) : await importCsv(path, name, { columns, tsv: type === "tsv", signal: options.signal, onRow: onRecord });
-        Object.assign(result, { examples: r.examples, problems: r.problems, columns: r.columns });
+        Object.assign(result, { examples: r.examples, problems: r.problems, columns: r.columns, ...(r.headers ? { headers: r.headers } : {}) });
         if (r.examples.length) result.formats.table = r.examples.length;
         break;
       }

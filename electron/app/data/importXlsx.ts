@@ -31,6 +31,7 @@ export async function importXlsx(path: string, name: string, opts: { columns?: C
     result.examples.push(...t.examples);
     result.problems.push(...t.problems);
     result.columns ??= t.mapping;
+    result.headers ??= t.headers;
   }
   if (result.examples.length === 0 && result.problems.length === 0) result.problems.push(problem("FILE_EMPTY", { file: name }));
   return result;

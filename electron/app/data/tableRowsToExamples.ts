@@ -7,6 +7,8 @@ export class TableRows {
   readonly examples: Example[] = [];
   readonly problems: FileProblem[] = [];
   readonly mapping: ColumnMapping;
+  /** The header row as read (trimmed), for the mapping dialog. */
+  readonly headers: string[];
   private readonly index: Partial<Record<keyof ColumnMapping, number>> = {};
   readonly usable: boolean;
 
@@ -17,6 +19,7 @@ export class TableRows {
     private readonly sheet?: string,
   ) {
     const clean = headers.map((h) => h.trim());
+    this.headers = clean;
     const guessed = guessColumnMapping(clean);
     this.mapping = { ...guessed, ...override };
     const where: SourceRef = { file, ...(sheet ? { sheet } : {}), row: 1 };

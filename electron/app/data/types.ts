@@ -71,6 +71,8 @@ export interface FileImportResult {
   problems: FileProblem[];
   /** The column mapping used, for tables. */
   columns?: ColumnMapping;
+  /** The header row, for tables (what a mapping may name). */
+  headers?: string[];
   /** sha256 of the file's bytes. */
   sha256?: string;
   bytes?: number;

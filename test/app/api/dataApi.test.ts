@@ -69,4 +69,28 @@ describe("data through dispatch", () => {
     expect(phases.at(-1)).toBe("storing");
     expect(await f.fail("importDataset", { projectId: "nope", paths: [withPii] })).toMatchObject({ code: "not-found" });
   });
+
+  it("maps the columns of a table whose headers cannot be guessed, in the preview and the import", async () => {
+    const table = join(f.home, "uploads", "anfragen.csv");
+    const rows = Array.from({ length: 25 }, (_, i) => `"Wann ist Termin ${i}?","Am Montag um ${i % 12 + 1} Uhr."`);
+    writeFileSync(table, ["Anfrage,Erwiderung,Notiz", ...rows].join("\n") + "\n");
+    const guessed = await f.call("previewData", { paths: [table] });
+    expect(guessed.tables).toEqual([{ file: "anfragen.csv", headers: ["Anfrage", "Erwiderung", "Notiz"], mapping: expect.not.objectContaining({ question: "Anfrage" }) }]);
+    expect(guessed.exampleCount).toBe(0);
+    expect(guessed.report.findings.some((x) => x.severity === "error")).toBe(true);
+
+    const columns = { "anfragen.csv": { question: "Anfrage", answer: "Erwiderung" } };
+    const mapped = await f.call("previewData", { paths: [table], columns });
+    expect(mapped.tables[0]!.mapping).toMatchObject({ question: "Anfrage", answer: "Erwiderung" });
+    expect(mapped.exampleCount).toBe(25);
+    expect(mapped.examples[0]!.messages).toEqual([
+      { role: "user", content: "Wann ist Termin 0?" },
+      { role: "assistant", content: "Am Montag um 1 Uhr." },
+    ]);
+    expect(await f.fail("previewData", { paths: [table], columns: { "anfragen.csv": { question: "" } } })).toMatchObject({ code: "invalid-input" });
+
+    const p = await f.call("createProject", { name: "Termine", domain: "other", language: "en" });
+    const d = await f.call("importDataset", { projectId: p.id, paths: [table], columns });
+    expect(d.exampleCount).toBe(25);
+  });
 });
