@@ -6,9 +6,10 @@ import Stack from "@mui/material/Stack";
 import Typography from "@mui/material/Typography";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { DataPreview, FileRef, PiiKind, RedactionMode } from "../../../electron/contract/dto";
+import type { ColumnMapping, DataPreview, FileRef, PiiKind, RedactionMode } from "../../../electron/contract/dto";
 import { api } from "../api/client";
 import { Busy } from "../components/Busy";
+import { ColumnMappingDialog } from "../components/ColumnMappingDialog";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { ExamplesTable } from "../components/ExamplesTable";
 import { FileDrop } from "../components/FileDrop";
@@ -32,6 +33,9 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
   const [preview, setPreview] = useState<DataPreview | null>(null);
   const [redaction, setRedaction] = useState<Partial<Record<PiiKind, RedactionMode>>>({});
   const [share, setShare] = useState(0.1);
+  /** Column mappings chosen in the dialog, by table file name (DataPreview.tables[].file); sent to previewData and importDataset. */
+  const [columns, setColumns] = useState<Record<string, ColumnMapping>>({});
+  const [mapping, setMapping] = useState<number | null>(null);
   const [importing, setImporting] = useState<{ phase: string; done: number; total: number | null; file: string | null } | null>(null);
   const datasets = useQuery(() => api.listDatasets({ projectId: project.id }), [project.id], ["datasets"]);
   const current = datasets.data?.find((d) => d.id === project.datasetId) ?? null;
@@ -40,12 +44,19 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
     if (p.projectId === project.id) setImporting(p);
   });
 
-  const previewAction = useAction(async (refs: FileRef[]) => {
+  /** Added files (refs) or new column mappings (remap: the same files again, keeping the chosen redaction and split). */
+  const previewAction = useAction(async (change: { refs: FileRef[] } | { remap: Record<string, ColumnMapping> }) => {
     setPreview(null);
-    const all = [...files, ...refs.filter((r) => !files.some((f) => f.path === r.path))];
+    const all = "refs" in change ? [...files, ...change.refs.filter((r) => !files.some((f) => f.path === r.path))] : files;
+    const cols = "remap" in change ? change.remap : columns;
     setFiles(all);
-    const p = await api.previewData({ paths: all.map((f) => f.path), ...(project.modelId ? { modelId: project.modelId } : {}) });
+    setColumns(cols);
+    const p = await api.previewData({ paths: all.map((f) => f.path), columns: cols, ...(project.modelId ? { modelId: project.modelId } : {}) });
     setPreview(p);
+    if ("remap" in change) {
+      setRedaction((r) => Object.fromEntries(p.pii.map((x) => [x.kind, r[x.kind] ?? "placeholder"])));
+      return;
+    }
     setRedaction(Object.fromEntries(p.pii.map((x) => [x.kind, "placeholder"])));
     const total = p.split.train + p.split.validation;
     if (total > 0) setShare(Math.min(0.5, Math.round((100 * p.split.validation) / total) / 100) || 0.1);
@@ -54,11 +65,12 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
   const importAction = useAction(async () => {
     setImporting({ phase: "reading", done: 0, total: null, file: null });
     try {
-      const ds = await api.importDataset({ projectId: project.id, paths: files.map((f) => f.path), redaction, validationShare: share });
+      const ds = await api.importDataset({ projectId: project.id, paths: files.map((f) => f.path), redaction, validationShare: share, columns });
       await api.updateProject({ projectId: project.id, datasetId: ds.id });
       reloadProject();
       datasets.reload();
       setFiles([]);
+      setColumns({});
       setPreview(null);
       notify(t("data.imported", { n: ds.exampleCount }), "success");
     } finally {
@@ -69,6 +81,8 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
   const formats: Record<string, string> = Object.fromEntries(
     (preview?.report.files ?? []).map((f) => [f.file, Object.keys(f.formats).join(", ") || f.fileType]),
   );
+  const tables = preview?.tables ?? [];
+  const editing = mapping === null ? undefined : tables[mapping];
   const errors = preview?.report.findings.filter((f) => f.severity === "error").length ?? 0;
 
   return (
@@ -84,7 +98,7 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
       )}
       <ErrorAlert error={datasets.error} />
       <Paper sx={{ p: 2 }}>
-        <FileDrop purpose="data" accept={DATA_ACCEPT} multiple label={t("data.drop")} testId="data-upload" onFiles={(refs) => void previewAction.run(refs)} />
+        <FileDrop purpose="data" accept={DATA_ACCEPT} multiple label={t("data.drop")} testId="data-upload" onFiles={(refs) => void previewAction.run({ refs })} />
         {files.length > 0 && (
           <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: "center", flexWrap: "wrap" }}>
             <Typography variant="body2" data-testid="data-files">
@@ -94,6 +108,7 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
               size="small"
               onClick={() => {
                 setFiles([]);
+                setColumns({});
                 setPreview(null);
               }}
               data-testid="data-clear"
@@ -112,6 +127,29 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
             <Typography variant="h6" component="h3">
               {t("data.preview", { n: preview.exampleCount, shown: preview.examples.length })}
             </Typography>
+            {tables.length > 0 && (
+              <Stack spacing={1} data-testid="columns-tables">
+                {tables.map((tb, i) => {
+                  const open = (
+                    <Button size="small" onClick={() => setMapping(i)} data-testid={`columns-open-${i}`}>
+                      {t("data.columns.open")}
+                    </Button>
+                  );
+                  return tb.mapping.question && tb.mapping.answer ? (
+                    <Stack key={tb.file} direction="row" spacing={1} sx={{ alignItems: "center", flexWrap: "wrap" }} data-testid={`columns-table-${i}`}>
+                      <Typography variant="body2" sx={{ wordBreak: "break-all" }}>
+                        {t("data.columns.mapped", { file: tb.file, question: tb.mapping.question, answer: tb.mapping.answer })}
+                      </Typography>
+                      {open}
+                    </Stack>
+                  ) : (
+                    <Alert key={tb.file} severity="warning" action={open} data-testid={`columns-table-${i}`} sx={{ wordBreak: "break-all" }}>
+                      {t("data.columns.unmapped", { file: tb.file })}
+                    </Alert>
+                  );
+                })}
+              </Stack>
+            )}
             <ExamplesTable examples={preview.examples} formats={formats} />
             <QualityReport report={preview.report} />
             <PiiPanel pii={preview.pii} redaction={redaction} onChange={(k, m) => setRedaction((r) => ({ ...r, [k]: m }))} />
@@ -149,6 +187,17 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
             <ErrorAlert error={importAction.error} />
           </Stack>
         </Paper>
+      )}
+      {editing && (
+        <ColumnMappingDialog
+          key={editing.file}
+          table={editing}
+          onClose={() => setMapping(null)}
+          onSave={(m) => {
+            setMapping(null);
+            void previewAction.run({ remap: { ...columns, [editing.file]: m } });
+          }}
+        />
       )}
     </Stack>
   );
