@@ -124,12 +124,17 @@ export interface FileRef {
   bytes: number;
 }
 
+/** Where an example came from: enough for every message to point at it. Lines, rows and pages count from 1. */
 export interface SourceRef {
   file: string;
+  /** Line in a JSONL, JSON, TXT or Markdown file. */
   line?: number;
+  /** Data row in a CSV or XLSX file (the header row is row 1, so the first data row is row 2), and the sheet. */
   row?: number;
   sheet?: string;
+  /** Page of a PDF. */
   page?: number;
+  /** Chunk index (from 0) of a document split for training. */
   chunk?: number;
 }
 
@@ -173,7 +178,7 @@ export interface PiiSummary {
   samples: { exampleId?: string; location: SourceRef; note?: string }[];
 }
 
-/** Which column holds what in a table file, by header name. */
+/** Which column holds what, for CSV and XLSX. Values are header names as they appear in the file. */
 export interface ColumnMapping {
   question?: string;
   answer?: string;

@@ -1,16 +1,6 @@
-/** Where an example came from: enough for every message to point at it. Lines, rows and pages count from 1. */
-export interface SourceRef {
-  file: string;
-  /** Line in a JSONL, JSON, TXT or Markdown file. */
-  line?: number;
-  /** Data row in a CSV or XLSX file (the header row is row 1, so the first data row is row 2), and the sheet. */
-  row?: number;
-  sheet?: string;
-  /** Page of a PDF. */
-  page?: number;
-  /** Chunk index (from 0) of a document split for training. */
-  chunk?: number;
-}
+// The shapes the renderer shows too are defined once, in the contract.
+import type { ColumnMapping, Localized, SourceRef } from "../../contract/dto";
+export type { ColumnMapping, Localized, SourceRef };
 
 export type Role = "system" | "user" | "assistant";
 
@@ -33,12 +23,6 @@ export interface Example {
 
 export type Severity = "error" | "warning" | "info";
 
-/** English and Simplified Chinese texts of one message. */
-export interface Localized {
-  en: string;
-  zh: string;
-}
-
 /** One problem with one file, at one place in it. */
 export interface FileProblem {
   code: string;
@@ -50,13 +34,6 @@ export interface FileProblem {
 export const DATA_FORMATS = ["alpaca", "chat", "sharegpt", "prompt-completion", "text", "table", "document"] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
-/** Which column holds what, for CSV and XLSX. Values are header names as they appear in the file. */
-export interface ColumnMapping {
-  question?: string;
-  answer?: string;
-  system?: string;
-  context?: string;
-}
 
 export interface FileImportResult {
   /** The name used in every location (the file name; made unique when two inputs share one). */
