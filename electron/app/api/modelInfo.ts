@@ -1,23 +1,20 @@
-import { existsSync } from "node:fs";
+import { stat } from "node:fs/promises";
 import type { ModelInfo } from "../../contract/dto";
-import { summarizeModel } from "../../engine/gguf/inspectModel";
+import { summarizeModel, type ModelInspection } from "../../engine/gguf/inspectModel";
 import type { BaseModel } from "../store/baseModels";
 
-/** A stored base model as the UI shows it; whether it trains here is read from its header (quick: no weights). */
-export async function modelInfo(m: BaseModel): Promise<ModelInfo> {
-  let trainable = false;
-  let reason: string | null;
-  if (!existsSync(m.path)) {
-    reason = `the file ${m.path} is gone; put it back or add the model again`;
-  } else {
-    try {
-      const s = await summarizeModel(m.path);
-      trainable = s.trainable;
-      reason = s.notTrainableReason;
-    } catch (error) {
-      reason = `${m.path} cannot be read as a GGUF model: ${(error as Error).message.split("\n")[0]}`;
-    }
-  }
+type Trainability = Pick<ModelInspection, "trainable" | "notTrainableReason">;
+
+/**
+ * Whether each model file trains here, by path, kept while the file's size and modification time stay the same.
+ * Note: the model list is refetched on every change any window makes, and a real model's header (its tokenizer)
+ * is megabytes; it is read once per file version, not once per list.
+ */
+const known = new Map<string, { version: string; value: Trainability }>();
+
+/** A stored base model as the UI shows it. `read` is the header just read (when registering), else it is read or reused. */
+export async function modelInfo(m: BaseModel, read?: Trainability): Promise<ModelInfo> {
+  const { trainable, notTrainableReason } = await trainability(m.path, read);
   return {
     id: m.id,
     path: m.path,
@@ -28,6 +25,24 @@ export async function modelInfo(m: BaseModel): Promise<ModelInfo> {
     fileBytes: m.fileSize ?? 0,
     contextLength: m.contextLength,
     trainable,
-    notTrainableReason: reason,
+    notTrainableReason,
   };
+}
+
+async function trainability(path: string, read?: Trainability): Promise<Trainability> {
+  const s = await stat(path).catch(() => null);
+  if (!s) return { trainable: false, notTrainableReason: `the file ${path} is gone; put it back or add the model again` };
+  const version = `${s.size}:${s.mtimeMs}`;
+  const cached = known.get(path);
+  if (cached?.version === version) return cached.value;
+  let value: Trainability;
+  try {
+    value = read ?? (await summarizeModel(path));
+  } catch (error) {
+    // Not cached: a file being copied in may read fine a moment later.
+    return { trainable: false, notTrainableReason: `${path} cannot be read as a GGUF model: ${(error as Error).message.split("\n")[0]}` };
+  }
+  value = { trainable: value.trainable, notTrainableReason: value.notTrainableReason };
+  known.set(path, { version, value });
+  return value;
 }

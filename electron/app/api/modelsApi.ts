@@ -40,7 +40,7 @@ export function modelsApi(ctx: ApiContext, options: ModelsOptions = {}): ModelsA
     const inspection = await inspectModel(path);
     const model = findBaseModel(db, inspection.path, inspection.sha256) ?? addBaseModel(db, inspection);
     ctx.events.emit("state.changed", { kind: "models", projectId: null });
-    return modelInfo(model);
+    return modelInfo(model, inspection);
   };
 
   const run = async (item: CatalogItem, downloadId: string, controller: AbortController) => {
@@ -72,7 +72,7 @@ export function modelsApi(ctx: ApiContext, options: ModelsOptions = {}): ModelsA
 
   return {
     async listModels() {
-      return Promise.all(listBaseModels(db).map(modelInfo));
+      return Promise.all(listBaseModels(db).map((m) => modelInfo(m)));
     },
     async addModel({ path }) {
       const p = ctx.grants.check(path);
