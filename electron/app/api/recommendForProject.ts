@@ -61,17 +61,38 @@ export function applyOverrides(config: TrainConfig, o: Params<"startRun">["overr
   return TrainConfigSchema.parse({ ...config, ...rest, lora });
 }
 
-/** Runs the recommender for the project's model and data, and adjusts it for the mode. */
-export async function recommendForProject(db: Db, home: string, projectId: string, mode: TrainingMode, options: RecommendOptions): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
+/**
+ * Recommendations by model and dataset. Note: the mode only adjusts a recommendation afterwards (applyMode), and
+ * computing one runs real calibration steps in a child process (seconds to minutes on a real model); so switching
+ * modes and then starting the run reuse one, for as long as the machine's free memory can be taken as unchanged.
+ */
+export class RecommendationCache {
+  private readonly entries = new Map<string, { at: number; rec: Promise<Recommendation> }>();
+  constructor(private readonly maxAgeMs = 10 * 60_000) {}
+
+  get(key: string, compute: () => Promise<Recommendation>): Promise<Recommendation> {
+    const hit = this.entries.get(key);
+    if (hit && Date.now() - hit.at < this.maxAgeMs) return hit.rec;
+    const rec = compute();
+    this.entries.set(key, { at: Date.now(), rec });
+    rec.catch(() => this.entries.get(key)?.rec === rec && this.entries.delete(key));
+    return rec;
+  }
+}
+
+/** Runs the recommender for the project's model and data (or reuses its recent answer), and adjusts it for the mode. */
+export async function recommendForProject(db: Db, home: string, projectId: string, mode: TrainingMode, options: RecommendOptions, cache: RecommendationCache): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
   const training = await projectTraining(db, home, projectId);
-  const rec = await recommendTrainConfig({
-    modelPath: training.modelPath,
-    dataPaths: [training.trainPath, ...(training.validationPath ? [training.validationPath] : [])],
-    calibrate: options.calibrate ?? true,
-    hardwareCacheFile: join(home, "hardware.json"),
-    valSplit: training.valSplit,
-    ...(options.deps ? { deps: options.deps } : {}),
-  });
+  const rec = await cache.get(`${training.modelId}\u0000${training.datasetId}\u0000${training.valSplit}`, () =>
+    recommendTrainConfig({
+      modelPath: training.modelPath,
+      dataPaths: [training.trainPath, ...(training.validationPath ? [training.validationPath] : [])],
+      calibrate: options.calibrate ?? true,
+      hardwareCacheFile: join(home, "hardware.json"),
+      valSplit: training.valSplit,
+      ...(options.deps ? { deps: options.deps } : {}),
+    }),
+  );
   const config = applyMode(rec.config, mode);
   return { view: recommendationView(rec, config, mode, training.valSplit), config, training };
 }

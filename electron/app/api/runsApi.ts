@@ -9,7 +9,7 @@ import { getRun, listRuns, recordRun, updateRun } from "../store/runs";
 import { RunSupervisor } from "../training/RunSupervisor";
 import { loadRunForResume, prepareTrainingRun, type StartWorker } from "../training/trainRun";
 import type { ApiContext } from "./ApiContext";
-import { applyOverrides, projectTraining, recommendForProject, type RecommendOptions } from "./recommendForProject";
+import { applyOverrides, projectTraining, RecommendationCache, recommendForProject, type RecommendOptions } from "./recommendForProject";
 import { metricPoints, runView, type StoredRunConfig } from "./runViews";
 
 type RunsApi = Pick<StudioApiImpl, "recommend" | "startRun" | "listRuns" | "getRun" | "pauseRun" | "resumeRun" | "cancelRun">;
@@ -24,6 +24,7 @@ const RESUMABLE = new Set(["interrupted", "cancelled", "failed"]);
 /** Training: the recommendation, runs started in a worker (one at a time), their progress, pause, resume, cancel. */
 export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
   const { db } = ctx;
+  const recommendations = new RecommendationCache();
   // A run still queued from an earlier session was being prepared when the app closed: it never trained.
   for (const r of listRuns(db, { status: "queued" })) {
     updateRun(db, r.id, { status: "failed", endedAt: nowIso(), error: { code: "AppClosed", message: "LoRA Studio was closed while this run was preparing its data; start a new run", resumable: false } });
@@ -46,7 +47,7 @@ export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
 
   return {
     async recommend({ projectId, mode }) {
-      return (await recommendForProject(db, ctx.home, projectId, mode, options)).view;
+      return (await recommendForProject(db, ctx.home, projectId, mode, options, recommendations)).view;
     },
     async startRun({ projectId, mode, overrides }) {
       getProject(db, projectId);
@@ -59,7 +60,7 @@ export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
       const outDir = join(ctx.home, "runs", run.id);
       db.prepare("UPDATE runs SET out_dir = ? WHERE id = ?").run(outDir, run.id);
       supervisor.start(run.id, { projectId, baseModelId: training.modelId, datasetId: training.datasetId }, async () => {
-        const { config: recommended } = await recommendForProject(db, ctx.home, projectId, mode, options);
+        const { config: recommended } = await recommendForProject(db, ctx.home, projectId, mode, options, recommendations);
         const config = applyOverrides(recommended, overrides);
         updateRun(db, run.id, { config: { ...config, valSplit, mode } });
         // The stored split is kept unless advanced mode asked for another validation share.

@@ -8,9 +8,12 @@ import Database from "better-sqlite3";
 import { forkTrainingWorker } from "../../../electron/app/training/forkTrainingWorker";
 import { storePath } from "../../../electron/app/store/resolveHome";
 import { repoRoot } from "../../helpers/paths";
+import { dataStatsOf } from "../../../electron/app/recommend/DataStats";
 import { openStudio } from "./studioFixture";
 
-const f = openStudio();
+/** How often the recommender read the data: once per model and dataset, whatever the mode (startRun reuses it too). */
+let dataStatsCalls = 0;
+const f = openStudio({ deps: { dataStats: (...a) => (dataStatsCalls++, dataStatsOf(...a)) } });
 afterAll(() => f.close());
 const sample = join(repoRoot, "resources/samples/clinic-faq.jsonl");
 /** Small and quick on two busy cores: a tiny model, short sequences, a handful of steps. */
@@ -51,6 +54,8 @@ describe("training through dispatch", () => {
     expect(balanced.totalSteps).toBeGreaterThan(0);
     expect(balanced.predicted.peakMemoryMb).toBeGreaterThan(0);
     expect(balanced.settings.valSplit).toBeCloseTo(0.2);
+    // The mode only adjusts one recommendation: the data (and the calibration, when on) is measured once.
+    expect(dataStatsCalls).toBe(1);
   });
 
   let runId = "";
