@@ -1,5 +1,6 @@
 import { scoreWithLlamaCpp } from "../../engine/inference/scoreWithLlamaCpp";
 import type { TrainingSequence } from "../../engine/training/makeBatch";
+import { sumMaskedNll } from "../evaluation/measureLoss";
 
 /**
  * Mean loss per answer token (nats) of prepared sequences under llama.cpp, with or without an adapter: the training
@@ -11,11 +12,9 @@ export async function heldOutLoss(modelPath: string, sequences: readonly Trainin
   for (const s of sequences) {
     if (!s.lossMask.slice(1).includes(1)) continue;
     const logprobs = await scoreWithLlamaCpp(modelPath, s.tokens, { kvCache: "F32", ...(adapterPath ? { loras: [{ filePath: adapterPath }] } : {}) });
-    for (let t = 0; t < logprobs.length; t++) {
-      if (!s.lossMask[t + 1]) continue;
-      total -= logprobs[t]!;
-      count++;
-    }
+    const { nll, tokens } = sumMaskedNll(logprobs, s.lossMask);
+    total += nll;
+    count += tokens;
   }
   if (count === 0) throw new Error("no held-out answer tokens to measure the validation loss on");
   return total / count;

@@ -9,7 +9,11 @@ export interface Nll {
 /** NLL of the positions where mask[t] is 1 (t >= 1: the first token has nothing to be predicted from). */
 export async function maskedNll(ev: LlamaEvaluator, side: Side, tokens: readonly number[], mask: readonly number[]): Promise<Nll> {
   if (tokens.length < 2 || !mask.slice(1).includes(1)) return { nll: 0, tokens: 0 };
-  const logprobs = await ev.score(side, tokens);
+  return sumMaskedNll(await ev.score(side, tokens), mask);
+}
+
+/** The NLL of a scored sequence (`logprobs[t]` = log p(token t+1)) over the tokens whose mask is 1. */
+export function sumMaskedNll(logprobs: readonly number[], mask: readonly number[]): Nll {
   let nll = 0;
   let count = 0;
   for (let t = 0; t < logprobs.length; t++) {
