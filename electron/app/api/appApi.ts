@@ -20,18 +20,8 @@ type AppApi = Pick<StudioApiImpl, "getAppInfo" | "getSettings" | "updateSettings
 
 /** App-wide calls: about, settings (home/settings.json), the hardware probe, native dialogs. */
 export function appApi(ctx: ApiContext): AppApi {
-  const settingsFile = join(ctx.home, "settings.json");
-  const readSettings = (): AppSettings => {
-    let raw: unknown = {};
-    if (existsSync(settingsFile)) {
-      try {
-        raw = JSON.parse(readFileSync(settingsFile, "utf8"));
-      } catch {
-        raw = {}; // A damaged settings file falls back to the defaults rather than locking the user out.
-      }
-    }
-    return SettingsSchema.parse(raw ?? {});
-  };
+  const settingsFile = settingsPath(ctx.home);
+  const readSettings = () => readSettingsFile(ctx.home);
   return {
     async getAppInfo() {
       return { version: ctx.version, home: ctx.home, platform: process.platform, door: ctx.door, canPickFiles: ctx.dialogs !== null };
@@ -61,6 +51,22 @@ export function appApi(ctx: ApiContext): AppApi {
       return folder === null ? null : ctx.grants.grant(folder);
     },
   };
+}
+
+const settingsPath = (home: string) => join(home, "settings.json");
+
+/** The app's settings (home/settings.json), defaults where unset. */
+export function readSettingsFile(home: string): AppSettings {
+  const file = settingsPath(home);
+  let raw: unknown = {};
+  if (existsSync(file)) {
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      raw = {}; // A damaged settings file falls back to the defaults rather than locking the user out.
+    }
+  }
+  return SettingsSchema.parse(raw ?? {});
 }
 
 export function hardwareSummary(h: HardwareReport): HardwareSummary {

@@ -13,7 +13,7 @@ import { newId } from "../store/rows";
 import { getRun, type Run } from "../store/runs";
 import { deleteSavedPrompt, listSavedPrompts, savePrompt } from "../store/savedPrompts";
 import type { ApiContext } from "./ApiContext";
-import { appApi } from "./appApi";
+import { readSettingsFile } from "./appApi";
 import { runAdapter } from "./runAdapter";
 
 type ChatApi = Pick<StudioApiImpl, "compare" | "stopCompare" | "compareValidation" | "listComparisons" | "rateComparison" | "listSavedPrompts" | "savePrompt" | "deleteSavedPrompt">;
@@ -88,7 +88,7 @@ export function chatApi(ctx: ApiContext, options: ChatOptions = {}): ChatApi {
     }
   };
 
-  const raterName = async () => (await appApi(ctx).getSettings({})).raterName.trim() || "expert";
+  const raterName = () => readSettingsFile(ctx.home).raterName.trim() || "expert";
 
   return {
     async compare({ projectId, runId, prompt, blind, sampling, requestId }) {
@@ -126,7 +126,7 @@ export function chatApi(ctx: ApiContext, options: ChatOptions = {}): ChatApi {
       return listComparisons(db, projectId).map((c) => comparisonView(db, c)).reverse();
     },
     async rateComparison({ comparisonId, choice, note }) {
-      rateComparison(db, comparisonId, await raterName(), choice, note);
+      rateComparison(db, comparisonId, raterName(), choice, note);
       const c = getComparison(db, comparisonId);
       ctx.events.emit("state.changed", { kind: "comparisons", projectId: c.projectId });
       return comparisonView(db, c);
