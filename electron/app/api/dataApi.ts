@@ -1,9 +1,9 @@
 import { basename } from "node:path";
 import type { DatasetSummary, PiiKind, QualityReportView, RedactionMode } from "../../contract/dto";
 import type { StudioApiImpl } from "../../contract/StudioApi";
-import { findPii, PII_KINDS } from "../data/findPii";
+import { PII_KINDS } from "../data/findPii";
 import { inspectData } from "../data/inspectData";
-import { Pseudonymizer, redactText, type RedactionChoices } from "../data/redactPii";
+import { redactExamples, type RedactionChoices } from "../data/redactPii";
 import { splitDataset } from "../data/splitDataset";
 import type { Example } from "../data/types";
 import { getBaseModel } from "../store/baseModels";
@@ -65,7 +65,7 @@ export function dataApi(ctx: ApiContext): DataApi {
         const mode = redaction[k];
         if (mode && mode !== "keep") choices[k] = mode;
       }
-      const { examples, perExample, counts } = redactAll(inspection.examples, choices);
+      const { examples, perExample, counts } = redactExamples(inspection.examples, choices);
       const excluded = new Set(inspection.report.excluded);
       const split = splitDataset(examples.filter((e) => !excluded.has(e.id)), { fraction: validationShare });
       const validation = new Set(split.validation.map((e) => e.id));
@@ -94,25 +94,6 @@ export function dataApi(ctx: ApiContext): DataApi {
       return listExamples(db, datasetId, { ...(split ? { split } : {}), limit, offset }).map(storedPreview);
     },
   };
-}
-
-/** Redacts every example with one pseudonymizer (the same name gets the same stand-in everywhere), counting per example. */
-function redactAll(examples: Example[], choices: RedactionChoices) {
-  const kinds = PII_KINDS.filter((k) => choices[k]);
-  const counts: Partial<Record<PiiKind, number>> = {};
-  const perExample = new Map<string, { kind: string; count: number }[]>();
-  if (!kinds.length) return { examples, perExample, counts };
-  const pseudonyms = new Pseudonymizer();
-  const out = examples.map((e) => {
-    const mine: Partial<Record<PiiKind, number>> = {};
-    const redact = (t: string) => redactText(t, findPii(t, kinds), choices, pseudonyms, mine);
-    const next: Example = e.kind === "chat" ? { ...e, messages: e.messages!.map((m) => ({ ...m, content: redact(m.content) })) } : { ...e, text: redact(e.text ?? "") };
-    const list = Object.entries(mine).map(([kind, count]) => ({ kind, count: count! }));
-    for (const { kind, count } of list) counts[kind as PiiKind] = (counts[kind as PiiKind] ?? 0) + count;
-    if (list.length) perExample.set(e.id, list);
-    return next;
-  });
-  return { examples: out, perExample, counts };
 }
 
 /** The file names without extensions, e.g. "clinic-faq, guideline": the same in every UI language. */

@@ -129,19 +129,29 @@ export function scanPii(examples: Example[]): PiiScan {
   };
 }
 
-/** Redacts every example's text per the choices; returns new examples and the count of replacements per kind. */
-export function redactExamples(examples: Example[], choices: RedactionChoices): { examples: Example[]; counts: Partial<Record<PiiKind, number>> } {
+/**
+ * Redacts every example's text per the choices, with one pseudonymizer (the same name gets the same stand-in
+ * everywhere); returns new examples and the count of replacements per kind, in all and per example id.
+ */
+export function redactExamples(
+  examples: Example[],
+  choices: RedactionChoices,
+): { examples: Example[]; counts: Partial<Record<PiiKind, number>>; perExample: Map<string, { kind: PiiKind; count: number }[]> } {
   const counts: Partial<Record<PiiKind, number>> = {};
+  const perExample = new Map<string, { kind: PiiKind; count: number }[]>();
   const pseudonyms = new Pseudonymizer();
   const kinds = PII_KINDS.filter((k) => choices[k]);
-  if (!kinds.length) return { examples, counts };
-  const redact = (t: string) => redactText(t, findPii(t, kinds), choices, pseudonyms, counts);
-  return {
-    examples: examples.map((e) =>
-      e.kind === "chat" ? { ...e, messages: e.messages!.map((m) => ({ ...m, content: redact(m.content) })) } : { ...e, text: redact(e.text ?? "") },
-    ),
-    counts,
-  };
+  if (!kinds.length) return { examples, counts, perExample };
+  const out = examples.map((e) => {
+    const mine: Partial<Record<PiiKind, number>> = {};
+    const redact = (t: string) => redactText(t, findPii(t, kinds), choices, pseudonyms, mine);
+    const next: Example = e.kind === "chat" ? { ...e, messages: e.messages!.map((m) => ({ ...m, content: redact(m.content) })) } : { ...e, text: redact(e.text ?? "") };
+    const list = (Object.entries(mine) as [PiiKind, number][]).map(([kind, count]) => ({ kind, count }));
+    for (const { kind, count } of list) counts[kind] = (counts[kind] ?? 0) + count;
+    if (list.length) perExample.set(e.id, list);
+    return next;
+  });
+  return { examples: out, counts, perExample };
 }
 
 /** Shows a sample without repeating it whole in a report: "jo**********om". */
