@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+console.log(`npm test on Node ${process.version}`);
 const dir = mkdtempSync(join(tmpdir(), "lora-studio-test-"));
 const report = join(dir, "report.json");
 const vitest = spawnSync(
