@@ -6,26 +6,26 @@ import type { ModelShape } from "./ModelShape";
  * Fitted coefficients: MB of peak RSS per MB of each feature (memoryFeatures, as float32 bytes), plus the runtime
  * baseline (Node + tfjs + the wasm module).
  *
- * How they were measured (2026-11-28, `node --import tsx electron/app/hardware/fitMemoryModel.ts`, on the 2-core
- * x86-64 Linux dev machine, Node 20, tfjs 4.22 wasm with the fast BatchMatMul/Identity kernels and the fused
+ * How they were measured (2026-12-03, `node --import tsx electron/app/hardware/fitMemoryModel.ts`, on the 2-core
+ * x86-64 Linux dev machine, Node 24 (its runtime baseline is ~50 MB below Node 20's), tfjs 4.22 wasm with the fast BatchMatMul/Identity kernels and the fused
  * head + cross-entropy loss): each point is runCalibrationSteps (LlamaModel.load + LoraAdapter + lossAndGradients
  * + AdamW on random tokens, one warm-up and two timed steps) alone in a fresh child process, reading
  * process.resourceUsage().maxRSS. Points (48): tiny and small at seq x batch 256x1, 512x1, 256x4, 1024x2 with
  * q,v rank 8 and all seven projections rank 16, plus checkpointed 512x1 and 256x4, each measured twice;
  * w576-4l-v4k at 128x1, 256x1, 512x1, 256x4 and checkpointed 512x1; smollm2-135m at 128x1 (q,v) and 256x1 (all,
- * rank 16). Weighted least squares on relative error. Worst error 6.4% (tiny 256x4); the quantized base (Q8_0
- * w576-4l-v4k, held out of the fit) is predicted 3.9% high. weights ~2: the F32 tensor plus XNNPACK's packed copy.
+ * rank 16). Weighted least squares on relative error. Worst error 8.3% (smollm2-135m 256x1, all seven, predicted
+ * high); the quantized base (Q8_0 w576-4l-v4k, held out of the fit) is predicted 0.8% high. weights ~2: the F32 tensor plus XNNPACK's packed copy.
  * The test (test/app/hardware/predictPeakMemory.test.ts) re-measures tiny and small: rerun the fit when it fails
  * after an engine change.
  */
 export const MEMORY_COEFFICIENTS = {
-  baselineMb: 194,
-  weights: 1.945,
+  baselineMb: 141,
+  weights: 1.975,
   linear: 3.125,
-  attention: 5.371,
-  logits: 2.539,
-  loraActivations: 3.278,
-  adapter: 4.391,
+  attention: 5.484,
+  logits: 2.227,
+  loraActivations: 3.429,
+  adapter: 6.305,
 } as const;
 
 /** The wasm heap cannot grow past 4 GB (TFJS.md, Memory); past it training fails with "memory access out of bounds". */
