@@ -127,6 +127,16 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     expect(await byTest("compare-answer-a").isVisible()).toBe(true);
     expect(await byTest("compare-answer-b").isVisible()).toBe(true);
     await byTest("rate-b").click();
+    // A long answer without spaces (a sampled model can write one) stays in its column: both answers side by side,
+    // the page no wider than the window.
+    const layout = await page.evaluate(() => {
+      const answers = ["a", "b"].map((side) => document.querySelector<HTMLElement>(`[data-testid="compare-answer-${side}"]`)!);
+      answers[0]!.textContent = "x".repeat(5000);
+      const [a, b] = answers.map((el) => el.getBoundingClientRect());
+      return { pageWidth: document.documentElement.scrollWidth, window: window.innerWidth, aRight: a!.right, bLeft: b!.left, bRight: b!.right, sameRow: Math.abs(a!.top - b!.top) < 2 };
+    });
+    expect(layout.pageWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.window);
+    expect(layout.sameRow && layout.aRight <= layout.bLeft && layout.bRight <= layout.window, JSON.stringify(layout)).toBe(true);
     await screen("en-5-compare");
 
     // 7. Evaluate: a golden question, the metrics base vs tuned, one blind pair rated, the sign-off, the report

@@ -15,6 +15,7 @@ import { useLocalized } from "../hooks/useLocalized";
 import { useQuery } from "../hooks/useQuery";
 import { Busy } from "./Busy";
 import { ErrorAlert } from "./ErrorAlert";
+import { LONG_TEXT_SX, TWO_COLUMNS_SX } from "../longText";
 
 type Choice = "left" | "right" | "tie";
 
@@ -62,7 +63,7 @@ function Text({ label, text }: { label: string; text: string }) {
       <Typography variant="subtitle2" component="h5">
         {label}
       </Typography>
-      <Typography sx={{ whiteSpace: "pre-wrap", fontStyle: empty ? "italic" : undefined }} color={empty ? "text.secondary" : undefined}>
+      <Typography sx={{ ...LONG_TEXT_SX, fontStyle: empty ? "italic" : undefined }} color={empty ? "text.secondary" : undefined}>
         {empty ? t("evaluate.worst.empty") : text}
       </Typography>
     </Box>
@@ -121,7 +122,7 @@ export function BlindReview({ evaluationId, summary, onRated }: { evaluationId: 
           </Typography>
           <Text label={t("evaluate.blind.question")} text={pair.question} />
           {pair.reference && <Text label={t("evaluate.blind.reference")} text={pair.reference} />}
-          <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" } }}>
+          <Box sx={TWO_COLUMNS_SX}>
             <Paper variant="outlined" sx={{ p: 1.5 }} data-testid="blind-answer-left">
               <Text label={t("evaluate.blind.answer1")} text={pair.left} />
             </Paper>

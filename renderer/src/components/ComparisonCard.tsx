@@ -9,6 +9,7 @@ import type { ComparisonView, RatingChoice } from "../../../electron/contract/dt
 import { api } from "../api/client";
 import { useAction } from "../hooks/useAction";
 import { ErrorAlert } from "./ErrorAlert";
+import { LONG_TEXT_SX, TWO_COLUMNS_SX } from "../longText";
 
 const CHOICES: RatingChoice[] = ["a", "b", "tie", "both-bad"];
 
@@ -43,17 +44,17 @@ export function ComparisonCard(props: {
   return (
     <Stack spacing={1}>
       {v?.prompt && (
-        <Typography variant="body2" sx={{ whiteSpace: "pre-wrap" }}>
+        <Typography variant="body2" sx={LONG_TEXT_SX}>
           <strong>{t("compare.prompt")}:</strong> {v.prompt}
         </Typography>
       )}
-      <Box sx={{ display: "grid", gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" }, gap: 2 }}>
+      <Box sx={TWO_COLUMNS_SX}>
         {(["a", "b"] as const).map((side) => (
           <Paper key={side} variant="outlined" sx={{ p: 2, minHeight: 120 }} component="section" aria-label={label(side)}>
             <Typography variant="subtitle2" component="h3" sx={{ mb: 1 }}>
               {label(side)}
             </Typography>
-            <Typography sx={{ whiteSpace: "pre-wrap", maxHeight: 480, overflowY: "auto" }} tabIndex={0} data-testid={`${props.prefix}-answer-${side}`}>
+            <Typography sx={{ ...LONG_TEXT_SX, maxHeight: 480, overflowY: "auto" }} tabIndex={0} data-testid={`${props.prefix}-answer-${side}`}>
               {texts[side].trim() ? texts[side] : v ? t("compare.empty") : "…"}
             </Typography>
           </Paper>
@@ -64,7 +65,7 @@ export function ComparisonCard(props: {
           <Typography variant="subtitle2" component="h3">
             {t("compare.reference")}
           </Typography>
-          <Typography sx={{ whiteSpace: "pre-wrap" }}>{v.reference}</Typography>
+          <Typography sx={LONG_TEXT_SX}>{v.reference}</Typography>
         </Paper>
       )}
       {v && (

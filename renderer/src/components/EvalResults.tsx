@@ -16,6 +16,7 @@ import type { EvaluationView } from "../../../electron/contract/dto";
 import { formatPercent } from "../format";
 import { useLocalized } from "../hooks/useLocalized";
 import { formatMetricValue, metricChange, metricInfo, sortMetricKeys, type Verdict } from "./EvalMetricFormat";
+import { LONG_TEXT_SX, TWO_COLUMNS_SX } from "../longText";
 
 const VERDICT_COLOR: Record<Verdict, "success" | "error" | "default"> = { better: "success", worse: "error", same: "default", unknown: "default" };
 const VERDICT_MARK: Record<Verdict, string> = { better: "▲", worse: "▼", same: "＝", unknown: "?" };
@@ -118,7 +119,7 @@ function Answer({ label, text, emptyText }: { label: string; text: string; empty
       <Typography variant="subtitle2" component="h5">
         {label}
       </Typography>
-      <Typography variant="body2" sx={{ whiteSpace: "pre-wrap", fontStyle: text.trim() ? undefined : "italic" }}>
+      <Typography variant="body2" sx={{ ...LONG_TEXT_SX, fontStyle: text.trim() ? undefined : "italic" }}>
         {text.trim() ? text : emptyText}
       </Typography>
     </Box>
@@ -169,7 +170,7 @@ export function EvalResults({ evaluation }: { evaluation: EvaluationView }) {
                   <Typography variant="body2">
                     <strong>{t("evaluate.memorization.piiSpan")}</strong> “{h.span}”
                   </Typography>
-                  <Typography variant="body2" sx={{ whiteSpace: "pre-wrap" }}>
+                  <Typography variant="body2" sx={LONG_TEXT_SX}>
                     <strong>{t("evaluate.memorization.piiExample")}</strong> {h.example}
                   </Typography>
                 </Box>
@@ -193,7 +194,7 @@ export function EvalResults({ evaluation }: { evaluation: EvaluationView }) {
                 </Typography>
                 <Answer label={t("evaluate.worst.prompt")} text={w.prompt} emptyText={t("evaluate.worst.empty")} />
                 <Answer label={t("evaluate.worst.reference")} text={w.reference} emptyText={t("evaluate.worst.empty")} />
-                <Box sx={{ display: "grid", gap: 2, gridTemplateColumns: { xs: "1fr", md: "1fr 1fr" } }}>
+                <Box sx={TWO_COLUMNS_SX}>
                   <Answer label={t("evaluate.worst.base")} text={w.base} emptyText={t("evaluate.worst.empty")} />
                   <Answer label={t("evaluate.worst.tuned")} text={w.tuned} emptyText={t("evaluate.worst.empty")} />
                 </Box>

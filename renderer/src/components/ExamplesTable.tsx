@@ -6,6 +6,7 @@ import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import { useTranslation } from "react-i18next";
 import type { ExamplePreview, SourceRef } from "../../../electron/contract/dto";
+import { LONG_TEXT_SX } from "../longText";
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -36,8 +37,8 @@ export function ExamplesTable({ examples, formats }: { examples: ExamplePreview[
               <TableRow key={e.id}>
                 <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>{where(e.source)}</TableCell>
                 <TableCell>{formats[e.source.file] ?? t(`data.kind.${e.kind}`)}</TableCell>
-                <TableCell sx={{ whiteSpace: "pre-wrap" }}>{clip(e.kind === "document" ? (e.text ?? "") : user)}</TableCell>
-                <TableCell sx={{ whiteSpace: "pre-wrap" }}>{clip(answer)}</TableCell>
+                <TableCell sx={LONG_TEXT_SX}>{clip(e.kind === "document" ? (e.text ?? "") : user)}</TableCell>
+                <TableCell sx={LONG_TEXT_SX}>{clip(answer)}</TableCell>
                 <TableCell>{e.split ? t(`data.splits.${e.split}`) : "—"}</TableCell>
               </TableRow>
             );

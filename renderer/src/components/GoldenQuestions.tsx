@@ -17,6 +17,7 @@ import { useQuery } from "../hooks/useQuery";
 import { Busy } from "./Busy";
 import { ErrorAlert } from "./ErrorAlert";
 import { FileDrop } from "./FileDrop";
+import { LONG_TEXT_SX } from "../longText";
 
 const short = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
@@ -87,7 +88,7 @@ export function GoldenQuestions({ projectId }: { projectId: string }) {
                   <ListItemText
                     primary={g.question}
                     secondary={g.reference ?? t("evaluate.golden.noReference")}
-                    slotProps={{ primary: { sx: { whiteSpace: "pre-wrap" } }, secondary: { sx: { whiteSpace: "pre-wrap", fontStyle: g.reference ? undefined : "italic" } } }}
+                    slotProps={{ primary: { sx: LONG_TEXT_SX }, secondary: { sx: { ...LONG_TEXT_SX, fontStyle: g.reference ? undefined : "italic" } } }}
                   />
                 </ListItem>
               ))}

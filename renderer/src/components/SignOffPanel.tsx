@@ -13,6 +13,7 @@ import { useAction } from "../hooks/useAction";
 import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
 import { ErrorAlert } from "./ErrorAlert";
+import { LONG_TEXT_SX } from "../longText";
 
 /** The expert's sign-off of a finished evaluation: name (the rater name from settings), comment, the existing one. */
 export function SignOffPanel({ evaluation, onSigned }: { evaluation: EvaluationView | null; onSigned: (v: EvaluationView) => void }) {
@@ -47,7 +48,7 @@ export function SignOffPanel({ evaluation, onSigned }: { evaluation: EvaluationV
       {s && (
         <Alert severity="success" data-testid="signoff-done">
           <Typography>{t("evaluate.signoff.done", { name: s.name, date: formatDate(s.date, lang) })}</Typography>
-          {s.comment && <Typography sx={{ whiteSpace: "pre-wrap" }}>{t("evaluate.signoff.doneComment", { comment: s.comment })}</Typography>}
+          {s.comment && <Typography sx={LONG_TEXT_SX}>{t("evaluate.signoff.doneComment", { comment: s.comment })}</Typography>}
         </Alert>
       )}
       {!finished && <Typography color="text.secondary">{t("evaluate.signoff.needFinished")}</Typography>}
