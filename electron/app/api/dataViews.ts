@@ -1,6 +1,7 @@
 import type { ExamplePreview, PiiSummary, QualityReportView } from "../../contract/dto";
 import { exampleText } from "../data/exampleText";
 import { findPii, PII_KINDS, type PiiKind } from "../data/findPii";
+import { maskPiiInText, maskValue } from "../data/maskPii";
 import type { QualityReport } from "../data/qualityReport";
 import type { Example } from "../data/types";
 import type { StoredExample } from "../store/datasets";
@@ -18,12 +19,19 @@ export function reportView(r: QualityReport): QualityReportView {
   };
 }
 
+/**
+ * An example of files not imported yet, as the data step's preview shows it: personal data masked ("jo****om")
+ * whatever the redaction choice will be, since the preview sits right above the personal-data report.
+ */
 export function examplePreview(e: Example, split: ExamplePreview["split"] = null): ExamplePreview {
-  return { id: e.id, kind: e.kind, ...(e.messages ? { messages: e.messages } : {}), ...(e.text !== undefined ? { text: e.text } : {}), source: e.source, split };
+  const messages = e.messages?.map((m) => ({ ...m, content: maskPiiInText(m.content) }));
+  return { id: e.id, kind: e.kind, ...(messages ? { messages } : {}), ...(e.text !== undefined ? { text: maskPiiInText(e.text) } : {}), source: e.source, split };
 }
 
+/** An imported example as stored: redacted as the user chose, values kept where the user chose to keep them. */
 export function storedPreview(e: StoredExample): ExamplePreview {
-  return examplePreview({ id: e.key, kind: e.kind, ...e.content, source: e.source }, e.split ?? null);
+  const { messages, text } = e.content;
+  return { id: e.key, kind: e.kind, ...(messages ? { messages } : {}), ...(text !== undefined ? { text } : {}), source: e.source, split: e.split ?? null };
 }
 
 /** Personal data per kind: how much, and a few masked samples with where they are. */
@@ -33,16 +41,9 @@ export function piiSummary(examples: readonly Example[]): PiiSummary[] {
     for (const span of findPii(exampleText(e))) {
       const s = byKind.get(span.kind) ?? { kind: span.kind, count: 0, samples: [] };
       s.count++;
-      if (s.samples.length < SAMPLES_PER_KIND) s.samples.push({ exampleId: e.id, location: e.source, note: mask(span.text) });
+      if (s.samples.length < SAMPLES_PER_KIND) s.samples.push({ exampleId: e.id, location: e.source, note: maskValue(span.text) });
       byKind.set(span.kind, s);
     }
   }
   return PII_KINDS.flatMap((k) => (byKind.has(k) ? [byKind.get(k)!] : []));
-}
-
-/** A sample without repeating it whole: "jo**********om". */
-function mask(text: string): string {
-  const chars = [...text];
-  if (chars.length <= 4) return "*".repeat(chars.length);
-  return chars.slice(0, 2).join("") + "*".repeat(chars.length - 4) + chars.slice(-2).join("");
 }

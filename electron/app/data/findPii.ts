@@ -1,5 +1,5 @@
 import { chineseIdValid, ibanValid, luhnValid, ssnValid } from "./piiChecksums";
-import { EN_GIVEN_NAMES, EN_HONORIFICS, EN_NOT_NAMES, ZH_DOUBLE_SURNAMES, ZH_NAME_CUES, ZH_NAME_STOP, ZH_SURNAMES, ZH_TITLES } from "./piiNames";
+import { EN_GIVEN_NAMES, EN_HONORIFICS, EN_NOT_NAMES, PINYIN_SURNAMES, ZH_DOUBLE_SURNAMES, ZH_NAME_CUES, ZH_NAME_STOP, ZH_SURNAMES, ZH_TITLES } from "./piiNames";
 
 export const PII_KINDS = ["email", "phone", "id", "bank_card", "iban", "medical_record", "insurance", "dob", "address", "name"] as const;
 export type PiiKind = (typeof PII_KINDS)[number];
@@ -55,12 +55,14 @@ const RULES: Rule[] = [
   },
   // Chinese mobile, with or without +86 and separators.
   { kind: "phone", re: /(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)/g },
-  // International numbers written with a + country code.
-  { kind: "phone", re: /(?<![\w+])\+\d{1,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d{1,4}(?:[ -]?\d{2,4}){1,4}(?!\d)/g, valid: (v) => v.replace(/\D/g, "").length >= 8 },
+  // International numbers written with a + or 00 country code: +44 20 7946 0958, 0044-20-7946-0958.
+  { kind: "phone", re: /(?<![\w+]|\d )(?:\+|00(?=[1-9]))\d{1,3}[ -]?(?:\(\d{1,4}\)[ -]?)?\d{1,4}(?:[ -]?\d{2,4}){1,4}(?!\d)/g, valid: (v) => v.replace(/\D/g, "").length >= 9 },
   // North American (and similar) numbers: (555) 123-4567, 555-123-4567, 555.123.4567.
   { kind: "phone", re: /(?<![\d-])(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\d-])/g },
   // Chinese landlines with an area code: 010-12345678, 0755-1234567.
   { kind: "phone", re: /(?<![\d-])0\d{2,3}-\d{7,8}(?![\d-])/g },
+  // National numbers with a trunk 0 in groups (UK, Europe, Australia): 020-7946-0958, 020 7946 0958, 07700 900123.
+  { kind: "phone", re: /(?<![\d-]|\d )0\d{1,4}(?:[- ]\d{3,4}){2}(?![\d-]| \d)|(?<![\d-]|\d )0\d{4}[- ]\d{6}(?![\d-]| \d)/g, valid: (v) => v.replace(/\D/g, "").length >= 10 },
   {
     kind: "address",
     re: new RegExp(`${D}\\d{1,5}[A-Za-z]? (?:[A-Z][a-z]+ ){1,3}(?:${STREET})\\.?(?:,? (?:Apt|Suite|Unit|#) ?[\\w-]+)?(?:, [A-Z][a-z]+(?: [A-Z][a-z]+)?)?(?:,? [A-Z]{2} \\d{5}(?:-\\d{4})?)?`, "g"),
@@ -79,6 +81,12 @@ const RULES: Rule[] = [
     kind: "name",
     re: /\b([A-Z][a-z]+) ((?:[A-Z]\. )?(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b/g,
     valid: (v) => EN_GIVEN_NAMES.has(v.split(" ")[0]!),
+  },
+  // Chinese names in Latin letters, surname first or last: "Wang Fang", "Zhang Xiaoming", "Fang Wang".
+  {
+    kind: "name",
+    re: /\b([A-Z][a-z]{0,5}) ([A-Z][a-z]{1,11})\b/g,
+    valid: (v) => isPinyinName(v),
   },
   {
     kind: "name",
@@ -132,4 +140,17 @@ function trimChineseName(name: string): string {
   let end = name.length;
   for (let i = surname + 1; i < name.length; i++) if (ZH_NAME_STOP.includes(name[i]!)) end = Math.min(end, i);
   return name.slice(0, Math.max(surname + 1, end));
+}
+
+/** One or two pinyin syllables, written as one word without tones ("Fang", "Xiaoming"). */
+const PINYIN_GIVEN = /^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u)){1,2}$/;
+
+/** English words that also parse as pinyin syllables but are no given names ("Song Lane" is a street). */
+const PINYIN_LOOKALIKES = new Set(`${STREET.split("|").join(" ")} Line Fine Pine Wine Dine Mine Nine Bone Tone Zone Gone Done Cane Mane Pane Sane Gene Hang Bang Sang Rang Tune Dune Lake Bank Hotel`.split(" "));
+
+/** "Wang Fang" or "Fang Wang": a common surname and a given name that reads as pinyin, and not two English words. */
+function isPinyinName(v: string): boolean {
+  const [first, second] = v.split(" ") as [string, string];
+  const given = (w: string) => PINYIN_GIVEN.test(w.toLowerCase()) && !EN_NOT_NAMES.has(w) && !PINYIN_LOOKALIKES.has(w);
+  return (PINYIN_SURNAMES.has(first) && given(second)) || (PINYIN_SURNAMES.has(second) && given(first) && EN_GIVEN_NAMES.has(first));
 }

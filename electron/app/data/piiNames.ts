@@ -28,3 +28,12 @@ export const ZH_TITLES = "先生|女士|小姐|太太|医生|大夫|护士|律�
 export const ZH_NAME_CUES = "患者|病人|病患|客户|当事人|原告|被告|委托人|申请人|被申请人|证人|家属|联系人|姓名[:：]?|签名[:：]?|由|致|请|甲方|乙方";
 /** Characters that end a given name: a verb, particle or punctuation that cannot be part of it. */
 export const ZH_NAME_STOP = "今于在的因是说来去和与已女男先等及也都将被把向对为从就要到了称诉年月日岁住";
+
+/** Common Chinese surnames in pinyin (for names written in Latin letters). Short English words ("He", "Ma", "Yu")
+ * count only beside a given name that reads as pinyin. */
+export const PINYIN_SURNAMES = new Set(
+  ("Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng Liang Xie Song Tang Han Feng Deng Cao Peng Zeng " +
+    "Xiao Tian Dong Yuan Pan Yu Jiang Cai Du Ye Cheng Su Wei Lv Lu Ding Ren Shen Yao Cui Zhong Tan Fan Jin Shi Liao Jia Xia Fu Fang Bai Zou Meng " +
+    "Xiong Qin Qiu Yin Xue Yan Duan Lei Hou Long Tao Li Kong Mao Hao Gong Shao Wan Qian Dai Mo Xiang Ouyang Sima Zhuge Shangguan")
+    .split(" "),
+);

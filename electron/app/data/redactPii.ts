@@ -3,6 +3,7 @@ import { exampleText } from "./exampleText";
 import { localize, fixFor } from "./messages";
 import type { Finding } from "./qualityReport";
 import type { Example } from "./types";
+import { maskValue } from "./maskPii";
 
 export type RedactionMode = "placeholder" | "pseudonym";
 export type RedactionChoices = Partial<Record<PiiKind, RedactionMode>>;
@@ -106,7 +107,7 @@ export function scanPii(examples: Example[]): PiiScan {
     const spans = findPii(exampleText(e));
     for (const s of spans) {
       counts[s.kind] = (counts[s.kind] ?? 0) + 1;
-      if (samples.length < 5) samples.push({ exampleId: e.id, location: e.source, note: `${s.kind}: ${mask(s.text)}` });
+      if (samples.length < 5) samples.push({ exampleId: e.id, location: e.source, note: `${s.kind}: ${maskValue(s.text)}` });
     }
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -152,11 +153,4 @@ export function redactExamples(
     return next;
   });
   return { examples: out, counts, perExample };
-}
-
-/** Shows a sample without repeating it whole in a report: "jo**********om". */
-function mask(text: string): string {
-  const chars = [...text];
-  if (chars.length <= 4) return "*".repeat(chars.length);
-  return chars.slice(0, 2).join("") + "*".repeat(chars.length - 4) + chars.slice(-2).join("");
 }

@@ -17,6 +17,9 @@ export function PiiPanel({ pii, redaction, onChange }: { pii: PiiSummary[]; reda
       <Typography variant="h6" component="h3">
         {t("data.pii")}
       </Typography>
+      <Typography variant="body2" color="text.secondary" data-testid="pii-may-miss">
+        {t("data.piiMayMiss")}
+      </Typography>
       {pii.length === 0 ? (
         <Typography color="text.secondary">{t("data.noPii")}</Typography>
       ) : (

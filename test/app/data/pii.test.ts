@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { evaluatePii, type LabelledText } from "../../../electron/app/data/evaluatePii";
 import { findPii } from "../../../electron/app/data/findPii";
 import { chineseIdValid, ibanValid, luhnValid, ssnValid } from "../../../electron/app/data/piiChecksums";
+import { maskPiiInText } from "../../../electron/app/data/maskPii";
 import { redactExamples } from "../../../electron/app/data/redactPii";
+import { examplePreview } from "../../../electron/app/api/dataViews";
 import type { Example } from "../../../electron/app/data/types";
 
 const labelled: LabelledText[] = readFileSync(join(import.meta.dirname, "pii-labelled.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
@@ -63,4 +65,22 @@ describe("personal-data detection", () => {
     expect(r.examples[1]!.text).toBe("患者陈一今天复诊，Mr. Alex Morgan 陪同。");
     expect(r.counts).toEqual({ name: 4, email: 1, phone: 1 });
   });
+
+  it("masks personal data in the preview the data step shows, and keeps the rest of the text", () => {
+    expect(maskPiiInText("Mail jane.doe@example.com or call 020-7946-0958.")).toBe("Mail ja****************om or call 02*********58.");
+    const e: Example = {
+      id: "x",
+      kind: "chat",
+      messages: [
+        { role: "user", content: "Is Wang Fang's number 13812345678?" },
+        { role: "assistant", content: "Yes, and her e-mail is wf@clinic.example.org." },
+      ],
+      source: { file: "a.jsonl", line: 1 },
+    };
+    const shown = JSON.stringify(examplePreview(e));
+    for (const secret of ["Wang Fang", "13812345678", "wf@clinic.example.org"]) expect(shown).not.toContain(secret);
+    expect(shown).toContain("Is Wa*****ng's number 13*******78?");
+    expect(e.messages![0]!.content).toBe("Is Wang Fang's number 13812345678?"); // the example itself is untouched
+  });
 });
+
