@@ -118,6 +118,13 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await expect.poll(async () => (await byTest("train-chart-loss").locator("path").count()) > 0, { timeout: 120_000 }).toBe(true);
     await expect.poll(() => byTest("train-to-compare").isVisible(), { timeout: 300_000 }).toBe(true);
     await screen("en-4-train");
+    // Starting over asks first; saying no keeps the finished run.
+    await byTest("train-start").click();
+    await expect.poll(() => byTest("train-confirm").isVisible()).toBe(true);
+    expect(await byTest("train-confirm").innerText()).toMatch(/earlier run and its adapter stay saved/);
+    await byTest("confirm-cancel").click();
+    await expect.poll(() => byTest("train-confirm").isVisible()).toBe(false);
+    expect(await byTest("train-status-text").innerText()).toMatch(/finished|complete|done/i);
     await byTest("train-to-compare").click();
 
     // 6. Compare: one prompt, both answers streamed, a rating

@@ -6,12 +6,13 @@ import LinearProgress from "@mui/material/LinearProgress";
 import Paper from "@mui/material/Paper";
 import Stack from "@mui/material/Stack";
 import Typography from "@mui/material/Typography";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { RunStatus } from "../../../electron/contract/dto";
 import { TrainSettingsPatchSchema } from "../../../electron/contract/schemas";
 import { api } from "../api/client";
 import { Busy } from "../components/Busy";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { MetricChart } from "../components/MetricChart";
 import { RunStatusChip } from "../components/RunStatusChip";
@@ -42,6 +43,8 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
   const [choice, setChoice] = useRunChoice(project.id);
   const { run, error, loading, setView } = useRunDetail(project.latestRun?.id ?? null);
   const prevStatus = useRef<RunStatus | null>(null);
+  /** Starting over and cancelling cannot be undone: each asks first. */
+  const [confirming, setConfirming] = useState<"startNew" | "cancel" | null>(null);
 
   // Tell the user when a run they watched ends.
   useEffect(() => {
@@ -91,7 +94,7 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
           </Typography>
           {missing && <Alert severity="info">{t("settings.needModelAndData")}</Alert>}
           <Stack direction="row" spacing={1}>
-            <Button variant="contained" disabled={start.busy || missing} onClick={() => void start.run()} data-testid="train-start">
+            <Button variant="contained" disabled={start.busy || missing} onClick={() => (run ? setConfirming("startNew") : void start.run())} data-testid="train-start">
               {run ? t("train.startNew") : t("train.start")}
             </Button>
             <Button onClick={() => goStep("settings")} data-testid="train-change-settings">
@@ -140,7 +143,7 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
                 </Button>
               )}
               {active && (
-                <Button color="error" onClick={() => void control.run("cancel")} disabled={control.busy} data-testid="train-cancel">
+                <Button color="error" onClick={() => setConfirming("cancel")} disabled={control.busy} data-testid="train-cancel">
                   {t("train.cancel")}
                 </Button>
               )}
@@ -181,6 +184,20 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
           </Stack>
         </Paper>
       )}
+      <ConfirmDialog
+        open={confirming !== null}
+        title={confirming === "cancel" ? t("train.confirmCancelTitle") : t("train.confirmStartNewTitle")}
+        text={confirming === "cancel" ? t("train.confirmCancelText") : t("train.confirmStartNewText")}
+        confirmLabel={confirming === "cancel" ? t("train.cancel") : t("train.startNew")}
+        onClose={() => setConfirming(null)}
+        onConfirm={() => {
+          const what = confirming;
+          setConfirming(null);
+          if (what === "cancel") void control.run("cancel");
+          else void start.run();
+        }}
+        testId="train-confirm"
+      />
     </Stack>
   );
 }
