@@ -70,6 +70,25 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("project-name-input").fill("Clinic answers");
     await byTest("project-create").click();
     await expect.poll(() => byTest("step-model").isVisible(), { timeout: 20_000 }).toBe(true);
+    // The keyboard reaches the stepper with Tab (one stop: the current step), the arrow keys move between steps (MUI's
+    // roving tab index, the WAI-ARIA pattern for such a group), and the focused step shows a ring inside the stepper card.
+    await page.getByRole("heading", { name: "Clinic answers" }).click(); // Tab moves on from here, as after a reload
+    const focusedNow = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const card = el?.closest(".MuiPaper-root")?.getBoundingClientRect();
+        const box = el?.getBoundingClientRect();
+        const inCard = !!card && !!box && box.left >= card.left && box.right <= card.right && box.top >= card.top && box.bottom <= card.bottom;
+        return { id: el?.getAttribute("data-testid") ?? el?.tagName ?? null, outline: el ? getComputedStyle(el).outlineStyle : "", inCard };
+      });
+    const visited: (string | null)[] = [];
+    for (let i = 0; i < 10 && visited.at(-1) !== "step-model"; i++) {
+      await page.keyboard.press("Tab");
+      visited.push((await focusedNow()).id);
+    }
+    expect(visited.at(-1), visited.join(" ")).toBe("step-model");
+    await page.keyboard.press("ArrowRight");
+    expect(await focusedNow()).toEqual({ id: "step-data", outline: "solid", inCard: true });
 
     // 2. Base model: the generated tiny model, chosen as a file
     await byTest("model-upload-input").setInputFiles(modelPath);

@@ -29,6 +29,10 @@ export function makeTheme(mode: "light" | "dark", lang: UiLanguage): Theme {
       },
       components: {
         MuiToggleButton: { styleOverrides: { root: ({ theme }) => ({ color: theme.palette.text.primary }) } },
+        // A clear ring on whatever the keyboard reaches (text buttons have no outline of their own, only a faint
+        // ripple); on the stepper's steps it is drawn inside so it stays within the card.
+        MuiButtonBase: { styleOverrides: { root: ({ theme }) => ({ "&.Mui-focusVisible": { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 } }) } },
+        MuiStepButton: { styleOverrides: { root: { padding: "8px 16px", margin: "-8px -16px", "&.Mui-focusVisible": { outlineOffset: -3 } } } },
       },
       typography: { fontFamily: FONT },
       shape: { borderRadius: 8 },
