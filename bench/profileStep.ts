@@ -33,31 +33,31 @@ const T = 256;
 const vocab = model.config.vocabSize;
 const tokens = Array.from({ length: T + 1 }, (_, i) => (i * 7919 + 13) % vocab);
 const batch = { inputs: [tokens.slice(0, T)], targets: Int32Array.from(tokens.slice(1)), mask: new Float32Array(T).fill(1), lossTokens: T, tokens: T, truncated: 0 };
-const cpuMs = (f: () => void) => {
+const cpuMs = async (f: () => void | Promise<void>) => {
   const c0 = process.cpuUsage();
-  f();
+  await f();
   const c = process.cpuUsage(c0);
   return Math.round((c.user + c.system) / 1000);
 };
 for (let i = 0; i < Number(process.env.STEPS ?? 8); i++) {
-  const forward = cpuMs(() => {
+  const forward = await cpuMs(async () => {
     const loss = maskedCrossEntropy(model, batch, adapter.hooks());
-    loss.dataSync();
+    await loss.data();
     loss.dispose();
   });
   let grads: Record<string, Tensor> = {};
-  const lossAndGrads = cpuMs(() => {
-    grads = lossAndGradients(model, adapter, batch).grads;
+  const lossAndGrads = await cpuMs(async () => {
+    grads = (await lossAndGradients(model, adapter, batch)).grads;
   });
-  const update = cpuMs(() => {
+  const update = await cpuMs(() => {
     optimizer.apply(grads, 1e-4);
     tf.dispose(Object.values(grads));
   });
   console.log(JSON.stringify({ cpu_ms: { forward, lossAndGrads, update }, tensors: tf.memory().numTensors }));
 }
 if (process.argv[3] === "profile") {
-  const profile = await tf.profile(() => {
-    const { grads } = lossAndGradients(model, adapter, batch);
+  const profile = await tf.profile(async () => {
+    const { grads } = await lossAndGradients(model, adapter, batch);
     tf.dispose(Object.values(grads));
   });
   const byShape = new Map<string, { ms: number; n: number }>();

@@ -78,7 +78,7 @@ export async function runTrainSteps(o: StepRunOptions): Promise<StepRunResult> {
     const b = batch();
     const cpuStart = process.cpuUsage();
     const start = performance.now();
-    const { grads } = lossAndGradients(model, adapter, b, undefined, { gradientCheckpointing: o.gradientCheckpointing ?? false });
+    const { grads } = await lossAndGradients(model, adapter, b, undefined, { gradientCheckpointing: o.gradientCheckpointing ?? false });
     const mid = performance.now();
     optimizer.apply(grads, 1e-4);
     tf.dispose(Object.values(grads));

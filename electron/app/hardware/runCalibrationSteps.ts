@@ -68,7 +68,7 @@ export async function runCalibrationSteps(input: CalibrationOptions): Promise<Ca
   try {
     for (let i = 0; i <= o.steps; i++) {
       const start = performance.now();
-      const { grads } = lossAndGradients(model, adapter, batch(), undefined, { gradientCheckpointing: o.gradientCheckpointing });
+      const { grads } = await lossAndGradients(model, adapter, batch(), undefined, { gradientCheckpointing: o.gradientCheckpointing });
       optimizer.apply(grads, 1e-4);
       tf.dispose(Object.values(grads));
       if (i > 0) times.push((performance.now() - start) / 1000); // step 0 warms up (XNNPACK packs weights)

@@ -116,9 +116,9 @@ export class LoraAdapter {
   }
 
   /** Frobenius norms of each pair's A and B (vanishing or exploding updates show here first). */
-  norms(): { layer: number; proj: Projection; a: number; b: number }[] {
+  async norms(): Promise<{ layer: number; proj: Projection; a: number; b: number }[]> {
     const tensors = tf.tidy(() => tf.stack(this.pairs.flatMap((p) => [tf.norm(p.a), tf.norm(p.b)])));
-    const values = tensors.dataSync();
+    const values = await tensors.data();
     tensors.dispose();
     return this.pairs.map((p, i) => ({ layer: p.layer, proj: p.proj, a: values[2 * i]!, b: values[2 * i + 1]! }));
   }

@@ -182,7 +182,7 @@ export class Trainer {
       this.state.truncated += batch.truncated;
       tokens += batch.tokens;
       const dropoutSeed = c.lora.dropout > 0 ? () => this.dropoutRng.nextUint32() : undefined;
-      const { loss, grads } = lossAndGradients(model, adapter, batch, dropoutSeed, { gradientCheckpointing: c.gradientCheckpointing });
+      const { loss, grads } = await lossAndGradients(model, adapter, batch, dropoutSeed, { gradientCheckpointing: c.gradientCheckpointing });
       lossSum += loss;
       if (!accum) accum = grads;
       else {
@@ -196,7 +196,7 @@ export class Trainer {
       this.samplePeakRss();
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const { gradNorm, grads } = clipAndAverage(accum!, c.gradAccum, c.maxGradNorm);
+    const { gradNorm, grads } = await clipAndAverage(accum!, c.gradAccum, c.maxGradNorm);
     const lr = learningRate(this.state.step, {
       lr: c.lr,
       schedule: c.schedule,
@@ -225,7 +225,7 @@ export class Trainer {
       elapsedSeconds: this.state.elapsedMs / 1000,
       peakRssMb: this.peakRssMb,
       truncated: this.state.truncated,
-      norms: adapter.norms(),
+      norms: await adapter.norms(),
     });
   }
 
@@ -245,7 +245,7 @@ export class Trainer {
   /** Runs validation; returns true when early stopping says to stop. */
   private async evaluate(): Promise<boolean> {
     const { config: c } = this.o;
-    const valLoss = evaluateLoss(this.o.model, this.o.adapter, this.o.validation, c.batchSize, c.seqLen);
+    const valLoss = await evaluateLoss(this.o.model, this.o.adapter, this.o.validation, c.batchSize, c.seqLen);
     // No completion token within seqLen in any validation sequence: nothing to judge by (prepared data never does this).
     if (!Number.isFinite(valLoss)) return false;
     const s = this.state;
@@ -284,10 +284,10 @@ export function epochOrder(seed: number, epoch: number, n: number): number[] {
 }
 
 /** Averages accumulated gradients and scales them to maxNorm (0: no clipping); returns the norm before clipping. */
-function clipAndAverage(accum: Record<string, tf.Tensor>, count: number, maxNorm: number): { gradNorm: number; grads: Record<string, tf.Tensor> } {
+async function clipAndAverage(accum: Record<string, tf.Tensor>, count: number, maxNorm: number): Promise<{ gradNorm: number; grads: Record<string, tf.Tensor> }> {
   const names = Object.keys(accum);
   const normTensor = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(accum[n]!))))).div(count));
-  const gradNorm = normTensor.dataSync()[0]!;
+  const gradNorm = (await normTensor.data())[0]!;
   normTensor.dispose();
   const factor = (maxNorm > 0 && gradNorm > maxNorm ? maxNorm / gradNorm : 1) / count;
   const grads: Record<string, tf.Tensor> = {};

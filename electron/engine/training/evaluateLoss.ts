@@ -5,7 +5,7 @@ import { makeBatch, type TrainingSequence } from "./makeBatch";
 import { maskedCrossEntropy } from "./maskedCrossEntropy";
 
 /** Mean loss per completion token over the sequences, with the adapter on and no dropout. */
-export function evaluateLoss(model: LlamaModel, adapter: LoraAdapter | null, sequences: readonly TrainingSequence[], batchSize: number, seqLen: number): number {
+export async function evaluateLoss(model: LlamaModel, adapter: LoraAdapter | null, sequences: readonly TrainingSequence[], batchSize: number, seqLen: number): Promise<number> {
   const hooks = adapter?.hooks();
   let total = 0;
   let count = 0;
@@ -13,7 +13,7 @@ export function evaluateLoss(model: LlamaModel, adapter: LoraAdapter | null, seq
     const batch = makeBatch(sequences.slice(i, i + batchSize), seqLen);
     if (batch.lossTokens === 0) continue;
     const loss = tf.tidy(() => maskedCrossEntropy(model, batch, hooks));
-    total += loss.dataSync()[0]! * batch.lossTokens;
+    total += (await loss.data())[0]! * batch.lossTokens;
     count += batch.lossTokens;
     loss.dispose();
   }

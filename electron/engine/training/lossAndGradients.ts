@@ -19,15 +19,16 @@ export interface LossAndGradientsOptions {
 /**
  * Loss of one micro-batch and its gradients with respect to the adapter's variables only (the frozen base
  * weights are plain tensors, so tfjs never differentiates them). With gradient checkpointing the result is
- * the same (the same dropout masks included); only peak memory and time differ.
+ * the same (the same dropout masks included); only peak memory and time differ. The loss is read
+ * asynchronously, as every engine read is (see test/engine/asyncReads.test.ts).
  */
-export function lossAndGradients(
+export async function lossAndGradients(
   model: LlamaModel,
   adapter: LoraAdapter,
   batch: Batch,
   dropoutSeed?: () => number,
   options: LossAndGradientsOptions = {},
-): LossAndGradients {
+): Promise<LossAndGradients> {
   const vars = adapter.variables();
   const names = new Map([...vars].map(([name, v]) => [v.name, name]));
   const seeding = dropoutSeed ? { dropoutSeed } : {};
@@ -35,7 +36,8 @@ export function lossAndGradients(
     ? () => maskedCrossEntropy(model, batch, undefined, checkpointedHidden(model, batch.inputs, adapter, seeding))
     : () => maskedCrossEntropy(model, batch, adapter.hooks(seeding));
   const { value, grads } = tf.variableGrads(loss, [...vars.values()]);
-  const lossValue = value.dataSync()[0]!;
+  // Note: an asynchronous read: the webgpu backend in Node has no synchronous one (it needs an OffscreenCanvas).
+  const lossValue = (await value.data())[0]!;
   value.dispose();
   const byName: Record<string, tf.Tensor> = {};
   for (const [tfName, g] of Object.entries(grads)) byName[names.get(tfName)!] = g;

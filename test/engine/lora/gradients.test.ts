@@ -108,7 +108,7 @@ describe.each(CASES)("LoRA gradients vs float64: $label", ({ label, spec, lora }
       // tfjs: loss and gradients of the same batch.
       const batch = makeBatch(seqs, SEQ_LEN);
       expect(batch.truncated).toBe(1);
-      const { loss, grads } = lossAndGradients(model, adapter, batch);
+      const { loss, grads } = await lossAndGradients(model, adapter, batch);
       const got = new Map<string, Float32Array>();
       for (const [name, g] of Object.entries(grads)) {
         expect(g.shape).toEqual(weights[name]!.shape);

@@ -122,7 +122,7 @@ describe.each(ARCHS)("LoRA invariants: %s", (arch) => {
       const batch = makeBatch(sequences, 32);
       const lr = 0.01;
 
-      const step1 = lossAndGradients(model, adapter, batch);
+      const step1 = await lossAndGradients(model, adapter, batch);
       expect(Object.keys(step1.grads).sort()).toEqual([...adapter.variables().keys()].sort());
       // With B = 0 no gradient reaches A: dL/dA = x^T (dL/dy) B^T = 0 exactly; B's gradient is not zero.
       for (const [name, g] of Object.entries(step1.grads)) {
@@ -145,7 +145,7 @@ describe.each(ARCHS)("LoRA invariants: %s", (arch) => {
 
       // (Measured from here: the first forward of a length caches that length's RoPE tables and mask.)
       const tensorsBefore = tf.memory().numTensors;
-      const step2 = lossAndGradients(model, adapter, batch);
+      const step2 = await lossAndGradients(model, adapter, batch);
       optimizer.apply(step2.grads, lr);
       tf.dispose(Object.values(step2.grads));
       const after2 = await adapter.getWeights();

@@ -85,8 +85,8 @@ describe.each(CASES)("gradient checkpointing on $arch $preset", ({ arch, preset,
       const batch = batchFor(m.config.vocabSize, seqLen, 21);
       const plainRng = new Rng(99);
       const ckptRng = new Rng(99);
-      const plain = lossAndGradients(m, adapter, batch, () => plainRng.nextUint32());
-      const ckpt = lossAndGradients(m, adapter, batch, () => ckptRng.nextUint32(), { gradientCheckpointing: true });
+      const plain = await lossAndGradients(m, adapter, batch, () => plainRng.nextUint32());
+      const ckpt = await lossAndGradients(m, adapter, batch, () => ckptRng.nextUint32(), { gradientCheckpointing: true });
       // The same seeds were drawn, as many and in the same order.
       expect(ckptRng.state()).toEqual(plainRng.state());
       expect(Math.abs(ckpt.loss - plain.loss)).toBeLessThanOrEqual(1e-6 * Math.abs(plain.loss));
@@ -109,8 +109,8 @@ describe.each(CASES)("gradient checkpointing on $arch $preset", ({ arch, preset,
       expect(worst).toBeLessThanOrEqual(1e-6);
 
       // Without dropout too (no seeds drawn at all).
-      const noDrop = lossAndGradients(m, adapter, batch);
-      const noDropCkpt = lossAndGradients(m, adapter, batch, undefined, { gradientCheckpointing: true });
+      const noDrop = await lossAndGradients(m, adapter, batch);
+      const noDropCkpt = await lossAndGradients(m, adapter, batch, undefined, { gradientCheckpointing: true });
       expect(Math.abs(noDropCkpt.loss - noDrop.loss)).toBeLessThanOrEqual(1e-6 * Math.abs(noDrop.loss));
       tf.dispose([...Object.values(noDrop.grads), ...Object.values(noDropCkpt.grads)]);
     } finally {
@@ -133,8 +133,8 @@ describe("transposed weight copies (LoadWeightsOptions.transposedCopies)", () =>
       expect(copies.weights.outputT).toBeDefined();
       expect(copies.weights.layers[0]!.proj.up.wT).toBeDefined();
       const batch = batchFor(plain.config.vocabSize, 32, 2);
-      const a = lossAndGradients(plain, adapter, batch);
-      const b = lossAndGradients(copies, adapter, batch);
+      const a = await lossAndGradients(plain, adapter, batch);
+      const b = await lossAndGradients(copies, adapter, batch);
       expect(b.loss).toBe(a.loss);
       expect(await values(b.grads)).toEqual(await values(a.grads));
     } finally {
@@ -155,7 +155,7 @@ describe("gradient checkpointing resources", () => {
     try {
       const counts: number[] = [];
       for (let step = 0; step < 4; step++) {
-        const { grads } = lossAndGradients(m, adapter, batch, () => rng.nextUint32(), { gradientCheckpointing: true });
+        const { grads } = await lossAndGradients(m, adapter, batch, () => rng.nextUint32(), { gradientCheckpointing: true });
         optimizer.apply(grads, 1e-3);
         tf.dispose(Object.values(grads));
         counts.push(tf.memory().numTensors);
@@ -173,16 +173,16 @@ describe("gradient checkpointing resources", () => {
     const batch = batchFor(m.config.vocabSize, 256, 8);
     const meter = WasmLiveBytes.attach();
     try {
-      const peak = (checkpointing: boolean) => {
+      const peak = async (checkpointing: boolean) => {
         meter.resetPeak();
         const before = meter.live;
-        const { grads } = lossAndGradients(m, adapter, batch, undefined, { gradientCheckpointing: checkpointing });
+        const { grads } = await lossAndGradients(m, adapter, batch, undefined, { gradientCheckpointing: checkpointing });
         tf.dispose(Object.values(grads));
         return meter.peak - before;
       };
-      peak(false); // warm-up: RoPE tables and masks of this length are cached on first use
-      const plain = peak(false);
-      const ckpt = peak(true);
+      await peak(false); // warm-up: RoPE tables and masks of this length are cached on first use
+      const plain = await peak(false);
+      const ckpt = await peak(true);
       console.info(`peak tensor bytes above the model, small preset, seq 256: plain ${(plain / 2 ** 20).toFixed(1)} MiB, checkpointed ${(ckpt / 2 ** 20).toFixed(1)} MiB`);
       expect(ckpt).toBeLessThan(plain * 0.75);
     } finally {

@@ -39,7 +39,7 @@ describe("LoRA training learns", () => {
       lora: { rank: 8, alpha: 16, dropout: 0 },
     });
     const adapter = LoraAdapter.create(model.config, config.lora, config.seed);
-    const initial = evaluateLoss(model, adapter, validation, 4, 96);
+    const initial = await evaluateLoss(model, adapter, validation, 4, 96);
     const control = new TrainerControl();
     const valLosses: number[] = [];
     let tensorsAtFirstStep = 0;

@@ -42,7 +42,7 @@ function batchFor(vocab: number, seqLen: number): Batch {
 
 async function gradients(model: LlamaModel, adapter: LoraAdapter, batch: Batch, gradientCheckpointing: boolean) {
   const rng = new Rng(3);
-  const { loss, grads } = lossAndGradients(model, adapter, batch, () => rng.nextUint32(), { gradientCheckpointing });
+  const { loss, grads } = await lossAndGradients(model, adapter, batch, () => rng.nextUint32(), { gradientCheckpointing });
   const values: Record<string, number[]> = {};
   for (const [name, g] of Object.entries(grads)) values[name] = Array.from(await g.data());
   tf.dispose(Object.values(grads));
@@ -107,7 +107,7 @@ describe("keepQuantized resources", () => {
         const counts: number[] = [];
         meter.resetPeak();
         for (let step = 0; step < 3; step++) {
-          const { grads } = lossAndGradients(model, adapter, batch, undefined, { gradientCheckpointing });
+          const { grads } = await lossAndGradients(model, adapter, batch, undefined, { gradientCheckpointing });
           optimizer.apply(grads, 1e-3);
           tf.dispose(Object.values(grads));
           counts.push(tf.memory().numTensors);
