@@ -137,6 +137,15 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await expect.poll(async () => (await byTest("train-chart-loss").locator("path").count()) > 0, { timeout: 120_000 }).toBe(true);
     await expect.poll(() => byTest("train-to-compare").isVisible(), { timeout: 300_000 }).toBe(true);
     await screen("en-4-train");
+    // After a reload the finished run still shows all three charts (the adapter's norm was stored per step), the step
+    // axis counts whole steps and the learning rate reads like 1e-4, not "0.0...".
+    await page.reload();
+    await expect.poll(async () => (await byTest("train-chart-norm").locator("path").count()) > 0, { timeout: 30_000 }).toBe(true);
+    const ticks = async (id: string, axis: string) => page.getByTestId(id).locator(`.MuiChartsAxis-direction${axis} .MuiChartsAxis-tickLabel`).allTextContents();
+    const lrTicks = await ticks("train-chart-lr", "Y");
+    expect(lrTicks.length).toBeGreaterThan(1);
+    for (const label of lrTicks) expect(label).toMatch(/^(0|\d(\.\d)?e-\d+)$/);
+    for (const label of await ticks("train-chart-loss", "X")) expect(label).toMatch(/^\d+$/);
     // Starting over asks first; saying no keeps the finished run.
     await byTest("train-start").click();
     await expect.poll(() => byTest("train-confirm").isVisible()).toBe(true);

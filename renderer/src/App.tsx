@@ -77,7 +77,8 @@ export function App() {
             <ProjectWizard projectId={route.projectId} step={route.step} go={go} />
           )}
         </Box>
-        <Snackbar open={!!snack} key={snack?.key} autoHideDuration={6000} onClose={() => setSnack(null)}>
+        {/* Top right, under the top bar: at the bottom it covered the training charts. */}
+        <Snackbar open={!!snack} key={snack?.key} autoHideDuration={6000} onClose={() => setSnack(null)} anchorOrigin={{ vertical: "top", horizontal: "right" }} sx={{ top: { xs: 72, sm: 80 } }}>
           <Alert severity={snack?.severity ?? "info"} onClose={() => setSnack(null)} variant="filled" data-testid="snackbar">
             {snack?.message}
           </Alert>

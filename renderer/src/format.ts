@@ -59,3 +59,10 @@ export function formatDate(iso: string | null | undefined, lang: Lang = "en"): s
 export function formatPercent(share: number, lang: Lang = "en"): string {
   return share.toLocaleString(locale(lang), { style: "percent", maximumFractionDigits: 1 });
 }
+
+/** A chart's axis label that stays short: small values and learning rates as 1e-4 or 2.5e-5, others with 3 digits (whole numbers from 100). */
+export function formatChartValue(v: number, exponent = false): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  if (exponent || Math.abs(v) < 1e-2) return v.toExponential(1).replace(".0e", "e").replace("e+", "e");
+  return Math.abs(v) >= 100 ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
+}

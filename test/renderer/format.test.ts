@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatDuration, formatMb, formatPercent } from "../../renderer/src/format";
+import { formatBytes, formatChartValue, formatCount, formatDuration, formatMb, formatPercent } from "../../renderer/src/format";
 
 describe("formatBytes", () => {
   it("picks a unit and keeps one decimal under 10", () => {
@@ -50,5 +50,17 @@ describe("formatPercent", () => {
   it("formats a share", () => {
     expect(formatPercent(0.1)).toBe("10%");
     expect(formatPercent(0.125, "zh")).toBe("12.5%");
+  });
+});
+
+describe("formatChartValue", () => {
+  it("keeps learning rates and small values readable, others to 3 digits", () => {
+    expect(formatChartValue(1e-4, true)).toBe("1e-4");
+    expect(formatChartValue(2.5e-5, true)).toBe("2.5e-5");
+    expect(formatChartValue(0.00012)).toBe("1.2e-4");
+    expect(formatChartValue(0)).toBe("0");
+    expect(formatChartValue(2.34567)).toBe("2.35");
+    expect(formatChartValue(10.19)).toBe("10.2");
+    expect(formatChartValue(1234)).toBe("1234");
   });
 });

@@ -65,7 +65,7 @@ export function runView(run: Run, live: LiveRun | null): RunView {
 }
 
 export function metricPoints(db: Db, runId: string): MetricPoint[] {
-  return listMetrics(db, runId).map((m) => ({ step: m.step, epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSecond: m.tokensPerSecond, peakRssMb: m.peakRssMb, adapterNorm: null }));
+  return listMetrics(db, runId).map((m) => ({ step: m.step, epoch: m.epoch, loss: m.loss, valLoss: m.valLoss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSecond: m.tokensPerSecond, peakRssMb: m.peakRssMb, adapterNorm: m.adapterNorm }));
 }
 
 /** What to try after a failure, by its kind. */

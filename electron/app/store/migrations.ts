@@ -257,6 +257,11 @@ CREATE TABLE sign_offs (
 CREATE INDEX sign_offs_evaluation ON sign_offs(evaluation_id);
 `,
   },
+  {
+    version: 5,
+    description: "the adapter's norm per step, so its chart survives a reload and the end of a run",
+    sql: `ALTER TABLE run_metrics ADD COLUMN adapter_norm REAL;`,
+  },
 ];
 
 /** The schema version this build writes. */

@@ -184,19 +184,21 @@ export interface MetricRow {
   gradNorm?: number | null;
   tokensPerSecond?: number | null;
   peakRssMb?: number | null;
+  /** Mean norm of the adapter's B matrices after this step (LoRA's own health signal: it grows from zero). */
+  adapterNorm?: number | null;
   time?: string | null;
 }
 
 /** Adds or merges metric rows in one transaction (a step redone after a crash replaces the lost one). */
 export function addMetrics(db: Db, runId: string, rows: readonly MetricRow[]): void {
   const upsert = db.prepare(
-    `INSERT INTO run_metrics (run_id, step, epoch, loss, val_loss, lr, grad_norm, tokens_per_second, peak_rss_mb, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO run_metrics (run_id, step, epoch, loss, val_loss, lr, grad_norm, tokens_per_second, peak_rss_mb, adapter_norm, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (run_id, step) DO UPDATE SET epoch = coalesce(excluded.epoch, epoch), loss = coalesce(excluded.loss, loss), val_loss = coalesce(excluded.val_loss, val_loss),
        lr = coalesce(excluded.lr, lr), grad_norm = coalesce(excluded.grad_norm, grad_norm), tokens_per_second = coalesce(excluded.tokens_per_second, tokens_per_second),
-       peak_rss_mb = coalesce(excluded.peak_rss_mb, peak_rss_mb), time = coalesce(excluded.time, time)`,
+       peak_rss_mb = coalesce(excluded.peak_rss_mb, peak_rss_mb), adapter_norm = coalesce(excluded.adapter_norm, adapter_norm), time = coalesce(excluded.time, time)`,
   );
   db.transaction(() => {
-    for (const m of rows) upsert.run(runId, m.step, m.epoch ?? null, m.loss ?? null, m.valLoss ?? null, m.lr ?? null, m.gradNorm ?? null, m.tokensPerSecond ?? null, m.peakRssMb ?? null, m.time ?? null);
+    for (const m of rows) upsert.run(runId, m.step, m.epoch ?? null, m.loss ?? null, m.valLoss ?? null, m.lr ?? null, m.gradNorm ?? null, m.tokensPerSecond ?? null, m.peakRssMb ?? null, m.adapterNorm ?? null, m.time ?? null);
   })();
 }
 
@@ -211,6 +213,7 @@ export function listMetrics(db: Db, runId: string): Required<MetricRow>[] {
     gradNorm: r.grad_norm as number | null,
     tokensPerSecond: r.tokens_per_second as number | null,
     peakRssMb: r.peak_rss_mb as number | null,
+    adapterNorm: r.adapter_norm as number | null,
     time: r.time as string | null,
   }));
 }

@@ -17,11 +17,16 @@ export interface RunLinks {
   datasetId?: string | null;
 }
 
+/** The mean norm of the adapter's B matrices in a step event (null before any was reported). */
+export function meanAdapterNorm(norms: readonly { b: number }[] | undefined): number | null {
+  return norms?.length ? norms.reduce((s, n) => s + n.b, 0) / norms.length : null;
+}
+
 /** Metric rows from the events of metrics.jsonl (or live events): steps, and validation losses merged into their step. */
 export function metricRows(events: readonly (TrainingEvent & { time?: string })[]): MetricRow[] {
   const rows: MetricRow[] = [];
   for (const e of events) {
-    if (e.type === "step") rows.push({ step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr, gradNorm: e.gradNorm, tokensPerSecond: e.tokensPerSecond, peakRssMb: e.peakRssMb, time: e.time ?? null });
+    if (e.type === "step") rows.push({ step: e.step, epoch: e.epoch, loss: e.loss, lr: e.lr, gradNorm: e.gradNorm, tokensPerSecond: e.tokensPerSecond, peakRssMb: e.peakRssMb, adapterNorm: meanAdapterNorm(e.norms), time: e.time ?? null });
     else if (e.type === "eval") rows.push({ step: e.step, valLoss: e.valLoss });
   }
   return rows;

@@ -3,7 +3,7 @@ import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import type { Db } from "../store/openStore";
 import { nowIso } from "../store/rows";
 import { addMetrics, getRun, updateRun } from "../store/runs";
-import { metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
+import { meanAdapterNorm, metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
 import type { RunRecord } from "./RunRecord";
 import type { RunHandle, StartWorker } from "./trainRun";
 import { trainWithStepDown } from "./trainWithStepDown";
@@ -164,7 +164,7 @@ export class RunSupervisor {
           gradNorm: e.gradNorm,
           tokensPerSecond: e.tokensPerSecond,
           peakRssMb: e.peakRssMb,
-          adapterNorm: e.norms.length ? e.norms.reduce((s, n) => s + n.b, 0) / e.norms.length : null,
+          adapterNorm: meanAdapterNorm(e.norms),
         };
         break;
       case "eval":

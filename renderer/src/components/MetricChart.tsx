@@ -3,6 +3,7 @@ import Typography from "@mui/material/Typography";
 import { LineChart } from "@mui/x-charts/LineChart";
 import { useTranslation } from "react-i18next";
 import type { MetricPoint } from "../../../electron/contract/dto";
+import { formatChartValue } from "../format";
 
 type Key = "loss" | "valLoss" | "lr" | "adapterNorm";
 
@@ -20,7 +21,8 @@ export function MetricChart({ points, keys, title, testId }: { points: MetricPoi
         <LineChart
           height={260}
           skipAnimation
-          xAxis={[{ data: steps, label: t("train.step"), scaleType: "linear" }]}
+          xAxis={[{ data: steps, label: t("train.step"), scaleType: "linear", tickMinStep: 1, valueFormatter: (v: number) => String(Math.round(v)) }]}
+          yAxis={[{ width: "auto", valueFormatter: (v: number) => formatChartValue(v, keys.includes("lr")) }]}
           series={keys.map((k) => ({ id: k, data: points.map((p) => p[k]), label: t(`train.series.${k}`), connectNulls: true, showMark: false, curve: "linear" as const }))}
         />
       ) : (

@@ -10,6 +10,8 @@ export function useRunDetail(runId: string | null) {
   const [loading, setLoading] = useState(false);
   const current = useRef(runId);
   current.current = runId;
+  /** When the last refetch for missed points went out (progress events are throttled, so a fast run skips steps). */
+  const lastFill = useRef(0);
 
   const reload = () => {
     if (!runId) {
@@ -32,6 +34,12 @@ export function useRunDetail(runId: string | null) {
 
   useStudioEvent("training.progress", (p) => {
     if (p.runId !== current.current) return;
+    const known = run?.metrics ?? [];
+    const gap = p.point && known.length > 0 && p.point.step > known[known.length - 1]!.step + 1;
+    if (gap && Date.now() - lastFill.current > 2000) {
+      lastFill.current = Date.now();
+      reload(); // the events skipped steps: read every stored point once more
+    }
     setRun((r) => {
       const metrics = r?.metrics ?? [];
       const next = p.point && !metrics.some((m) => m.step === p.point!.step) ? [...metrics, p.point] : p.point ? metrics.map((m) => (m.step === p.point!.step ? p.point! : m)) : metrics;

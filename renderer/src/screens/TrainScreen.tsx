@@ -78,6 +78,8 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
   const active = run && ACTIVE.includes(run.status);
   const pct = run?.totalSteps ? (100 * run.step) / run.totalSteps : null;
   const missing = !project.modelId || !project.datasetId;
+  /** Started, but the worker has not yet said how many steps there will be (it is loading the model and data). */
+  const preparing = !!active && run.step === 0 && run.totalSteps == null;
 
   return (
     <Stack spacing={2}>
@@ -112,8 +114,8 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
             <Stack direction="row" spacing={2} sx={{ alignItems: "center", flexWrap: "wrap" }}>
               <RunStatusChip status={run.status} />
               <Typography data-testid="train-status-text" role="status">
-                {t(`train.statusText.${run.status}`, { step: run.step, total: run.totalSteps ?? "?" })}
-                {run.finishReason ? ` (${t(`train.finish.${run.finishReason}`)})` : ""}
+                {preparing ? t("train.preparing") : t(`train.statusText.${run.status}`, { step: run.step, total: run.totalSteps ?? "?" })}
+                {run.finishReason && run.finishReason !== run.status ? ` (${t(`train.finish.${run.finishReason}`)})` : ""}
               </Typography>
             </Stack>
             <Box>
@@ -125,7 +127,7 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
                 data-testid="train-progress"
               />
               <Typography variant="body2" color="text.secondary" sx={{ mt: 0.5 }}>
-                {t("train.stepOf", { step: run.step, total: run.totalSteps ?? "?" })}
+                {run.totalSteps != null ? t("train.stepOf", { step: run.step, total: run.totalSteps }) : t("train.stepOfUnknown", { step: run.step })}
                 {active && run.etaSeconds != null ? ` · ${t("train.eta", { eta: formatDuration(run.etaSeconds, lang) })}` : ""}
                 {run.bestValLoss != null ? ` · ${t("train.bestVal", { v: run.bestValLoss.toFixed(4) })}` : ""}
                 {run.backend ? ` · ${run.backend}` : ""}
