@@ -115,6 +115,15 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await expect.poll(() => byTest("examples-table").isVisible()).toBe(true);
     await expect.poll(() => byTest("pii-panel").isVisible()).toBe(true);
     await screen("en-2-data");
+    // A reload before the import keeps the files, the column mapping and the split the user chose.
+    await byTest("data-split").focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    const splitText = await page.locator("#split-label + p").innerText();
+    await page.reload();
+    await expect.poll(() => byTest("columns-table-0").innerText().catch(() => ""), { timeout: 120_000 }).toContain("Anfrage");
+    expect(await byTest("data-files").innerText()).toContain("clinic-faq.jsonl");
+    expect(await page.locator("#split-label + p").innerText()).toBe(splitText);
     await byTest("data-import").click();
     await expect.poll(() => byTest("data-current").isVisible(), { timeout: 120_000 }).toBe(true);
     await byTest("step-next").click();

@@ -4,7 +4,7 @@ import Paper from "@mui/material/Paper";
 import Slider from "@mui/material/Slider";
 import Stack from "@mui/material/Stack";
 import Typography from "@mui/material/Typography";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ColumnMapping, DataPreview, FileRef, PiiKind, RedactionMode } from "../../../electron/contract/dto";
 import { api } from "../api/client";
@@ -18,6 +18,7 @@ import { QualityReport } from "../components/QualityReport";
 import { formatPercent } from "../format";
 import { useAction } from "../hooks/useAction";
 import { useAppContext } from "../hooks/useAppContext";
+import { EMPTY_DRAFT, useDataDraft } from "../hooks/useDataDraft";
 import { useLocalized } from "../hooks/useLocalized";
 import { useQuery } from "../hooks/useQuery";
 import { useStudioEvent } from "../hooks/useStudioEvent";
@@ -29,12 +30,14 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
   const { t } = useTranslation();
   const { lang } = useLocalized();
   const { notify } = useAppContext();
-  const [files, setFiles] = useState<FileRef[]>([]);
+  /** The files, column mappings, redaction choices and split survive a reload until imported or started over. */
+  const [draft, saveDraft] = useDataDraft(project.id);
+  const [files, setFiles] = useState<FileRef[]>(draft.files);
   const [preview, setPreview] = useState<DataPreview | null>(null);
-  const [redaction, setRedaction] = useState<Partial<Record<PiiKind, RedactionMode>>>({});
-  const [share, setShare] = useState(0.1);
+  const [redaction, setRedaction] = useState<Partial<Record<PiiKind, RedactionMode>>>(draft.redaction);
+  const [share, setShare] = useState(draft.share);
   /** Column mappings chosen in the dialog, by table file name (DataPreview.tables[].file); sent to previewData and importDataset. */
-  const [columns, setColumns] = useState<Record<string, ColumnMapping>>({});
+  const [columns, setColumns] = useState<Record<string, ColumnMapping>>(draft.columns);
   const [mapping, setMapping] = useState<number | null>(null);
   const [importing, setImporting] = useState<{ phase: string; done: number; total: number | null; file: string | null } | null>(null);
   const datasets = useQuery(() => api.listDatasets({ projectId: project.id }), [project.id], ["datasets"]);
@@ -44,8 +47,11 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
     if (p.projectId === project.id) setImporting(p);
   });
 
-  /** Added files (refs) or new column mappings (remap: the same files again, keeping the chosen redaction and split). */
-  const previewAction = useAction(async (change: { refs: FileRef[] } | { remap: Record<string, ColumnMapping> }) => {
+  /**
+   * Added files (refs), new column mappings (remap: the same files again, keeping the chosen redaction and split), or
+   * the draft read again after a reload (restore: everything as the user left it).
+   */
+  const previewAction = useAction(async (change: { refs: FileRef[] } | { remap: Record<string, ColumnMapping> } | { restore: true }) => {
     setPreview(null);
     const all = "refs" in change ? [...files, ...change.refs.filter((r) => !files.some((f) => f.path === r.path))] : files;
     const cols = "remap" in change ? change.remap : columns;
@@ -53,6 +59,7 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
     setColumns(cols);
     const p = await api.previewData({ paths: all.map((f) => f.path), columns: cols, ...(project.modelId ? { modelId: project.modelId } : {}) });
     setPreview(p);
+    if ("restore" in change) return;
     if ("remap" in change) {
       setRedaction((r) => Object.fromEntries(p.pii.map((x) => [x.kind, r[x.kind] ?? "placeholder"])));
       return;
@@ -72,11 +79,24 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
       setFiles([]);
       setColumns({});
       setPreview(null);
+      saveDraft(EMPTY_DRAFT);
       notify(t("data.imported", { n: ds.exampleCount }), "success");
     } finally {
       setImporting(null);
     }
   });
+
+  // Keep the draft as it changes; after a reload, read its files again (the report and preview are recomputed).
+  useEffect(() => {
+    if (!importAction.busy) saveDraft({ files, columns, redaction, share });
+  }, [files, columns, redaction, share, importAction.busy, saveDraft]);
+  const restored = useRef(false);
+  useEffect(() => {
+    if (restored.current) return;
+    restored.current = true;
+    if (files.length > 0) void previewAction.run({ restore: true });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   const formats: Record<string, string> = Object.fromEntries(
     (preview?.report.files ?? []).map((f) => [f.file, Object.keys(f.formats).join(", ") || f.fileType]),
@@ -110,6 +130,7 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
                 setFiles([]);
                 setColumns({});
                 setPreview(null);
+                saveDraft(EMPTY_DRAFT);
               }}
               data-testid="data-clear"
             >
