@@ -1,7 +1,9 @@
-// GFLOP/s of the stock and fast wasm BatchMatMul on the products of a LoRA training step.
-// Run: node --import tsx native-deps/bench/matmulBench.ts   (prints one JSON object)
+// GFLOP/s of the stock wasm BatchMatMul, the fast one on XNNPACK, and the fast one on MLAS (onnxruntime-node), on
+// the products of a LoRA training step and small ones (the crossover: MIN_NATIVE_FLOPS).
+// Run: node --import tsx native-deps/bench/matmulBench.ts [threads]   (prints one JSON object)
 import type * as tfcore from "@tensorflow/tfjs-core";
 import { initTfjs } from "../tfjsBackend";
+import { configureNativeMatMul } from "../nativeMatmul/nativeMatMul";
 import { registerFastWasmKernels, registerStockWasmKernels } from "../wasmKernels/registerFastWasmKernels";
 
 interface Product {
@@ -19,6 +21,11 @@ const products: Product[] = [
   { name: "backward dW = dY^T @ x", a: [256, 1536], b: [256, 576], transposeA: true, transposeB: false },
   { name: "attention scores q @ k^T", a: [9, 256, 64], b: [9, 256, 64], transposeA: false, transposeB: true },
   { name: "attention [9,256,64] x [9,64,256]", a: [9, 256, 64], b: [9, 64, 256], transposeA: false, transposeB: false },
+  { name: "LoRA down x @ A^T", a: [256, 576], b: [8, 576], transposeA: false, transposeB: true },
+  { name: "LoRA up h @ B^T", a: [256, 8], b: [576, 8], transposeA: false, transposeB: true },
+  { name: "LoRA grad dA = g^T @ x", a: [256, 8], b: [256, 576], transposeA: true, transposeB: false },
+  { name: "small 64x64x64", a: [64, 64], b: [64, 64], transposeA: false, transposeB: false },
+  { name: "small 32x64x32", a: [32, 64], b: [32, 64], transposeA: false, transposeB: true },
 ];
 
 function flops(p: Product): number {
@@ -46,11 +53,16 @@ function time(tf: typeof tfcore, p: Product, budgetS: number): number {
 }
 
 const { tf, backend, threads } = await initTfjs({ prefer: "wasm" });
+const nativeThreads = Number(process.argv[2] ?? 1);
 const rows = products.map((p) => {
   registerStockWasmKernels(tf);
-  const stockS = time(tf, p, 2);
+  const stockS = time(tf, p, 1);
   registerFastWasmKernels(tf);
-  const fastS = time(tf, p, 2);
+  configureNativeMatMul({ enabled: false, reconfigure: true });
+  const fastS = time(tf, p, 1);
+  const native = configureNativeMatMul({ threads: nativeThreads, minFlops: 0, reconfigure: true });
+  // Every product to MLAS here, whatever its size, to find the crossover.
+  const nativeS = native.active ? time(tf, p, 1) : NaN;
   const gflop = flops(p) / 1e9;
   return {
     product: p.name,
@@ -63,6 +75,9 @@ const rows = products.map((p) => {
     stockGflops: +(gflop / stockS).toFixed(2),
     fastGflops: +(gflop / fastS).toFixed(2),
     speedup: +(stockS / fastS).toFixed(1),
+    nativeMs: +(nativeS * 1000).toFixed(2),
+    nativeGflops: +(gflop / nativeS).toFixed(2),
+    nativeOverFast: +(fastS / nativeS).toFixed(2),
   };
 });
-console.log(JSON.stringify({ backend, threads, node: process.version, results: rows }));
+console.log(JSON.stringify({ backend, threads, nativeThreads, native: configureNativeMatMul().reason, node: process.version, results: rows }));

@@ -9,6 +9,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
+import { nativeMatMulFor } from "../nativeMatmul/nativeMatMul";
 import { asWasmBackend, memoryOffset, registerView, releaseView, wasmId, type WasmBackendInternals, type WasmModule } from "./wasmInternals";
 
 type XnnMatMul = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
@@ -42,7 +43,8 @@ const weightShapes = new WeakMap<object, string>();
  * BatchMatMul for the wasm backend that never takes the C++ scalar loop: transposed operands are transposed
  * explicitly (the backend's own Transpose kernel), batch dims broadcast like NumPy (the output shape tfjs-core
  * declares; stock pairs batch entries by flat index modulo, wrong for e.g. [2,1] x [1,2]), and each batch
- * entry is one XNNPACK product on views of the wasm heap.
+ * entry is one XNNPACK product on views of the wasm heap. With MLAS loaded (configureNativeMatMul), products of at
+ * least its minFlops go to it instead, in place on the wasm heap.
  */
 export const fastBatchMatMul: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
@@ -73,6 +75,14 @@ export const fastBatchMatMul: KernelFunc = ({ inputs, backend: anyBackend, attrs
   if (batchOut * m * n === 0) return result;
   if (k === 0) {
     backend.typedArrayFromHeap(out).fill(0);
+    return result;
+  }
+  const native = nativeMatMulFor(2 * batchOut * m * k * n);
+  if (native) {
+    // MLAS reads the operands where they lie (transposes folded into its GEMM) and writes the output in place.
+    const heap = backend.wasm.HEAPU8.buffer;
+    const view = (t: TensorInfo) => new Float32Array(heap, memoryOffset(backend, t.dataId), util.sizeFromShape(t.shape));
+    native.run({ rankA: aRank, rankB: bRank, transposeA, transposeB }, view(a), a.shape, view(b), b.shape, view(result), result.shape);
     return result;
   }
   const aRows = rowMajor(backend, a, batchA, m, k, transposeA);

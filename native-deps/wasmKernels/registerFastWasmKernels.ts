@@ -1,6 +1,7 @@
 import { BatchMatMul, Identity, type KernelConfig } from "@tensorflow/tfjs-core";
 import { fastBatchMatMulConfig } from "./fastBatchMatMul";
 import { fastIdentityConfig, setStockIdentity } from "./fastIdentity";
+import { configureNativeMatMul } from "../nativeMatmul/nativeMatMul";
 
 type Tf = typeof import("@tensorflow/tfjs-core");
 
@@ -11,8 +12,13 @@ export interface WasmKernelSet {
 
 let stock: WasmKernelSet | undefined;
 
-/** Replaces the wasm backend's BatchMatMul and Identity with the fast ones; the stock configs stay available. */
+/**
+ * Replaces the wasm backend's BatchMatMul and Identity with the fast ones; the stock configs stay available. The
+ * fast BatchMatMul hands large products to MLAS when onnxruntime-node loads (configureNativeMatMul: once per process,
+ * LORA_STUDIO_TRAIN_THREADS threads, LORA_STUDIO_NATIVE_MATMUL=0 turns it off).
+ */
 export function registerFastWasmKernels(tf: Tf): void {
+  configureNativeMatMul();
   const current = captureStock(tf);
   setStockIdentity(current.identity.kernelFunc);
   swap(tf, { batchMatMul: fastBatchMatMulConfig, identity: fastIdentityConfig });

@@ -2,7 +2,7 @@ import type * as tfcore from "@tensorflow/tfjs-core";
 import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initTfjs } from "../../native-deps/tfjsBackend";
-import { fastBatchMatMul, registerFastWasmKernels, registerStockWasmKernels, stockWasmKernels } from "../../native-deps/wasmKernels";
+import { configureNativeMatMul, fastBatchMatMul, registerFastWasmKernels, registerStockWasmKernels, stockWasmKernels } from "../../native-deps/wasmKernels";
 
 let tf: typeof tfcore;
 let backend: { readSync(id: object): Float32Array; disposeData(id: object): boolean; wasm: { HEAPU8: Uint8Array } };
@@ -13,6 +13,8 @@ beforeAll(async () => {
   tf = init.tf;
   backend = tf.backend() as never;
   stock = stockWasmKernels(tf).batchMatMul.kernelFunc;
+  // This file proves the XNNPACK path bit for bit; the MLAS path has its own tests (nativeMatmul.test.ts).
+  configureNativeMatMul({ enabled: false, reconfigure: true });
 });
 
 let seed = 12345;
