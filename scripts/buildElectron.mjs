@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the Electron side to JavaScript: dist/electron/main.mjs (the main process), preload.cjs (the window's
-// preload), trainWorker.mjs (the training utilityProcess) and calibrationChild.mjs. The renderer is built by scripts/buildRenderer.mjs.
+// preload), trainWorker.mjs (the training utilityProcess) and calibrationChild.mjs (the calibration utilityProcess). The renderer is built by scripts/buildRenderer.mjs.
 //
 // Notes on the choices:
 // - Packages stay external (`packages: "external"`): node_modules ship with the app anyway, and several
@@ -49,8 +49,8 @@ const common = {
 await Promise.all([
   build({
     ...common,
-    // calibrationChild: the hardware calibration's child script, for when measureInChild learns to start it
-    // from the bundle in Electron (today it runs the TypeScript source through tsx; see the issue 7 report).
+    // calibrationChild: the hardware calibration's child, which the app starts as a utilityProcess like training
+    // (electron/main/utilityCalibrationSpawner.ts); the CLI and the tests run its TypeScript source through tsx.
     entryPoints: { main: "electron/main/main.ts", trainWorker: "electron/worker/trainWorker.ts", calibrationChild: "electron/app/hardware/calibrationChild.ts" },
     outdir,
     format: "esm",

@@ -10,12 +10,14 @@ import { createStudioApi, type Studio } from "../app/api/createStudioApi";
 import { APP_FOLDER_NAME, resolveHome } from "../app/store/resolveHome";
 import { trainWorkerPath } from "../worker/trainWorkerPath";
 import { utilityTrainingWorker } from "../worker/utilityTrainingWorker";
+import { useCalibrationSpawner } from "../app/hardware/calibrationSpawner";
 import { installAppMenu } from "./appMenu";
 import { handleAppProtocol, registerAppScheme } from "./appProtocol";
 import { APP_INDEX_URL } from "./appUrl";
 import { electronDialogs } from "./electronDialogs";
 import { createIpcRouter, type IpcRouter } from "./ipcRouter";
 import { installNavigationGuard } from "./navigationGuard";
+import { utilityCalibrationSpawner } from "./utilityCalibrationSpawner";
 import { windowOptions } from "./windowOptions";
 import { loadWindowState, saveWindowState } from "./windowState";
 
@@ -37,8 +39,8 @@ function start(): void {
   const appRoot = fileURLToPath(new URL("../..", import.meta.url));
   const bundleDir = join(appRoot, "dist", "electron");
   const rendererDir = join(appRoot, "dist", "renderer");
-  // The hardware calibration's child process runs the bundled script with this binary (see measureInChild).
-  process.env.LORA_STUDIO_BUNDLE_DIR = bundleDir;
+  // The hardware calibration's child runs as a utilityProcess from the bundle, like training (see measureInChild).
+  useCalibrationSpawner(utilityCalibrationSpawner(bundleDir));
   const stateFile = join(app.getPath("userData"), "window-state.json");
   let window: BrowserWindow | null = null;
   let studio: Studio | null = null;

@@ -1,4 +1,4 @@
-import { execFileSync, fork } from "node:child_process";
+import { execFileSync, fork, spawn } from "node:child_process";
 import { APP_CONTENT_SECURITY_POLICY } from "../../electron/main/contentSecurityPolicy";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
@@ -12,6 +12,8 @@ import type { TrainingEvent } from "../../electron/engine/training/trainingEvent
 import { relayTrainingProcess, type WorkerPort } from "../../electron/app/training/relayTrainingProcess";
 import { trainWorkerPath } from "../../electron/worker/trainWorkerPath";
 import { repoRoot } from "../helpers/paths";
+import { useCalibrationSpawner } from "../../electron/app/hardware/calibrationSpawner";
+import { measureInChild } from "../../electron/app/hardware/measureInChild";
 
 const dir = mkdtempSync(join(tmpdir(), "train-worker-"));
 const bundleDir = join(repoRoot, "dist", "electron");
@@ -80,6 +82,38 @@ describe("the bundled training worker (dist/electron/trainWorker.mjs)", () => {
     expect(result.status, JSON.stringify(result)).toBe("finished");
     expect(existsSync(join(dir, "run", "adapter.gguf"))).toBe(true);
     expect(events.length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe("the bundled calibration child (dist/electron/calibrationChild.mjs)", () => {
+  it("measures a tiny model through an injected host that starts it the way the app's utilityProcess does", async () => {
+    const modelPath = join(dir, "calibrate.gguf");
+    await makeTinyModel({ arch: "llama", preset: "tiny", out: modelPath, seed: 2 });
+    const started: string[][] = [];
+    // Like utilityCalibrationSpawner: the bundle, one JSON argument (here behind an extra switch, as Chromium may
+    // add some), no ELECTRON_RUN_AS_NODE; Node stands in for Electron's utility process.
+    const previous = useCalibrationSpawner((optionsJson) => {
+      const args = [join(bundleDir, "calibrationChild.mjs"), "--utility-sub-type=node.mojom.NodeService", optionsJson];
+      started.push(args);
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      return {
+        stdout: child.stdout,
+        stderr: child.stderr,
+        kill: () => void child.kill(),
+        onExit: (handler) => void child.once("close", (code, signal) => handler(code, signal)),
+        onError: (handler) => void child.once("error", handler),
+      };
+    });
+    try {
+      const result = await measureInChild({ modelPath, seqLen: 16, batchSize: 1, rank: 2, targets: ["q", "v"], steps: 1, backend: "wasm" }, 120_000);
+      expect(started).toHaveLength(1);
+      expect(result.peakRssMb).toBeGreaterThan(0);
+      expect(result.backend).toBe("wasm");
+      // A child that fails says so with its last stderr lines.
+      await expect(measureInChild({ modelPath: join(dir, "missing.gguf"), seqLen: 16, batchSize: 1, rank: 2, targets: ["q"] }, 60_000)).rejects.toThrow(/calibration of .*missing\.gguf .* exited with code [1-9]/);
+    } finally {
+      useCalibrationSpawner(previous);
+    }
   }, 180_000);
 });
 
