@@ -1,11 +1,11 @@
 import type { ApiError, ApiResult } from "../contract/ApiError";
 import { METHOD_NAMES, type ApiMethod } from "../contract/StudioApi";
 import type { StudioEvent } from "../contract/StudioEvents";
-import { isAbsolute } from "node:path";
 import { IPC_CALL_CHANNEL, IPC_DROPPED_FILE_CHANNEL, IPC_EVENT_CHANNEL } from "../contract/wire";
 import type { Studio } from "../app/api/createStudioApi";
 import { dispatch } from "../app/api/dispatch";
 import { isAppUrl } from "./appUrl";
+import { checkDroppedPath } from "./checkDroppedPath";
 
 /** What the router needs of an invoke event: where the call came from. */
 export interface IpcCallEvent {
@@ -31,6 +31,8 @@ export interface IpcRouterOptions {
   studio: Pick<Studio, "api" | "events" | "grants">;
   /** Sends an event to every open window (main.ts: webContents.send(IPC_EVENT_CHANNEL, event)). */
   broadcast(channel: typeof IPC_EVENT_CHANNEL, event: StudioEvent): void;
+  /** The user's home folder, which a drop may not grant whole (default: os.homedir()). */
+  home?: string;
   /** Which sender URLs are the app's own page (default: app://studio/...). */
   isTrustedUrl?: (url: string) => boolean;
 }
@@ -56,12 +58,15 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
       return refuse("internal", (error as Error).message);
     }
   });
-  // A dropped file is the user's choice, like a dialog's: the preload computed its path from the drop.
-  ipcMain.handle(IPC_DROPPED_FILE_CHANNEL, async (event, path) => {
-    if (!trusted(event.senderFrame?.url ?? "")) return false;
-    if (typeof path !== "string" || !isAbsolute(path)) return false;
-    studio.grants.grant(path);
-    return true;
+  // A dropped file is the user's choice, like a dialog's: the preload computed its path from the drop. Files only:
+  // a folder, a drive's root or the home folder is refused with a message the preload turns into an error.
+  ipcMain.handle(IPC_DROPPED_FILE_CHANNEL, async (event, path): Promise<ApiResult<true>> => {
+    const url = event.senderFrame?.url ?? "";
+    if (!trusted(url)) return refuse("forbidden", `dropped files are accepted only from the app's own page, not from ${url || "an unknown frame"}`);
+    const verdict = checkDroppedPath(path, options.home);
+    if (!verdict.ok) return refuse("invalid-input", verdict.message);
+    studio.grants.grant(verdict.path);
+    return { ok: true, value: true };
   });
   const unsubscribe = studio.events.subscribe((event) => options.broadcast(IPC_EVENT_CHANNEL, event));
 

@@ -15,7 +15,11 @@ export interface SecureWebPreferences {
   webviewTag: false;
   experimentalFeatures: false;
   navigateOnDragDrop: false;
-  spellcheck: boolean;
+  /**
+   * Off: Chromium's spell checker downloads Hunspell dictionaries from Google's servers on Windows and Linux, a
+   * request off the machine the user never asked for (the app promises that nothing leaves 127.0.0.1).
+   */
+  spellcheck: false;
 }
 
 export interface AppWindowOptions extends Partial<WindowBounds> {
@@ -52,7 +56,7 @@ export function windowOptions(preload: string, bounds: WindowBounds | null): App
       webviewTag: false,
       experimentalFeatures: false,
       navigateOnDragDrop: false,
-      spellcheck: true,
+      spellcheck: false,
     },
   };
 }

@@ -12,7 +12,8 @@ export interface StudioPreloadApi {
   on(listener: (event: StudioEvent) => void): () => void;
   /**
    * The path of a file dropped on the window (Electron 32+ gives File objects no path), granted to the app like a
-   * dialog's choice; null for files not from the disk.
+   * dialog's choice; null for files not from the disk. Rejects, with the reason, for a folder, a drive's root,
+   * the home folder or a path that is not a file.
    */
   pathForFile(file: File): Promise<string | null>;
 }

@@ -27,7 +27,10 @@ const studio: StudioPreloadApi = {
     // Note: the path comes from the File object the drop produced, computed here, never from the page's words.
     const path = webUtils.getPathForFile(file);
     if (!path) return null;
-    return (await ipcRenderer.invoke(IPC_DROPPED_FILE_CHANNEL, path)) === true ? path : null;
+    // The main side grants files only; a folder, a drive's root or the home folder comes back refused, with why.
+    const granted = (await ipcRenderer.invoke(IPC_DROPPED_FILE_CHANNEL, path)) as ApiResult<true>;
+    if (!granted.ok) throw new Error(granted.error.message);
+    return path;
   },
 };
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { APP_CONTENT_SECURITY_POLICY, appResponseHeaders } from "../../electron/
 import { allowNavigation, installNavigationGuard, permissionDecision, windowOpenDecision, type NavigationHooks } from "../../electron/main/navigationGuard";
 import { resolveAppRequest } from "../../electron/main/resolveAppRequest";
 import { windowOptions } from "../../electron/main/windowOptions";
+import { repoRoot } from "../helpers/paths";
 
 describe("window options", () => {
   it("isolate the page: context isolation, sandbox, no Node, web security on, the preload given", () => {
@@ -22,9 +23,21 @@ describe("window options", () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
+      navigateOnDragDrop: false,
     });
     expect(o.show).toBe(false);
     expect(o).not.toHaveProperty("x");
+  });
+
+  it("turn spell checking off: Chromium would download its dictionaries from Google's servers", () => {
+    const o = windowOptions("/p.cjs", null);
+    // Exactly false: Electron's default (when the key is absent) is on.
+    expect(o.webPreferences.spellcheck).toBe(false);
+    expect(Object.hasOwn(o.webPreferences, "spellcheck")).toBe(true);
+    // main.ts passes the options to BrowserWindow unchanged, so no other place turns it back on.
+    const main = readFileSync(join(repoRoot, "electron", "main", "main.ts"), "utf8");
+    expect(main).toMatch(/new BrowserWindow\(windowOptions\(/);
+    expect(main).not.toMatch(/spellcheck|setSpellCheckerLanguages|setSpellCheckerEnabled/i);
   });
 
   it("restore the remembered bounds", () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join, parse, sep } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createStudioApi } from "../../electron/app/api/createStudioApi";
 import type { ApiResult } from "../../electron/contract/ApiError";
@@ -56,12 +56,44 @@ describe("the IPC router", () => {
     const dropped = join(dir, "dropped.gguf");
     writeFileSync(dropped, "not a model");
     const drop = (url: string, path: unknown) => ipcMain.handlers.get(IPC_DROPPED_FILE_CHANNEL)!({ senderFrame: { url } }, path);
-    expect(await drop("https://evil.example/", dropped)).toBe(false);
-    expect(await drop(APP_INDEX_URL, "relative/path.gguf")).toBe(false);
+    expect(await drop("https://evil.example/", dropped)).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringMatching(/only from the app's own page, not from https:\/\/evil\.example/) } });
+    expect(await drop(APP_INDEX_URL, "relative/path.gguf")).toMatchObject({ ok: false, error: { code: "invalid-input", message: expect.stringMatching(/absolute path/) } });
     expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: dropped })).toMatchObject({ ok: false, error: { code: "forbidden" } });
-    expect(await drop(APP_INDEX_URL, dropped)).toBe(true);
+    expect(await drop(APP_INDEX_URL, dropped)).toEqual({ ok: true, value: true });
     // Now readable: refused for what it is (not a GGUF file), no longer for where it is.
     expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: dropped })).toMatchObject({ ok: false, error: { code: expect.not.stringMatching(/^forbidden$/) } });
+  });
+
+  it("refuses a dropped folder, a drive's root and the home folder with a message, and grants nothing", async () => {
+    const drop = (path: unknown) => ipcMain.handlers.get(IPC_DROPPED_FILE_CHANNEL)!({ senderFrame: { url: APP_INDEX_URL } }, path) as Promise<ApiResult<true>>;
+    const folder = join(dir, "patients");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "records.gguf"), "private");
+    const refused = async (path: string, why: RegExp) => {
+      const r = await drop(path);
+      expect(r, path).toMatchObject({ ok: false, error: { code: "invalid-input", message: expect.stringMatching(why) } });
+    };
+    await refused(folder, /is a folder; LoRA Studio takes dropped files only/);
+    await refused(`${folder}${sep}`, /is a folder/);
+    await refused(parse(dir).root, /is the root of a drive/);
+    // The router's default home is the real one (os.homedir()).
+    await refused(homedir(), /is your home folder/);
+    await refused(join(dir, "gone.gguf"), /does not exist/);
+    // Nothing inside the refused folder became readable.
+    expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: join(folder, "records.gguf") })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+  });
+
+  it("refuses the home folder it is given (the user's home in the app)", async () => {
+    const other = new FakeIpcMain();
+    const home = join(dir, "someone");
+    mkdirSync(home);
+    const r = createIpcRouter({ ipcMain: other, studio, home, broadcast: () => {} });
+    try {
+      const answer = await other.handlers.get(IPC_DROPPED_FILE_CHANNEL)!({ senderFrame: { url: APP_INDEX_URL } }, home);
+      expect(answer).toMatchObject({ ok: false, error: { message: `${home} is your home folder; drop the files themselves, not your whole home folder` } });
+    } finally {
+      r.dispose();
+    }
   });
 
   it("refuses callers other than the app's own page, without running the call", async () => {
