@@ -181,6 +181,11 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     });
     expect(layout.pageWidth, JSON.stringify(layout)).toBeLessThanOrEqual(layout.window);
     expect(layout.sameRow && layout.aRight <= layout.bLeft && layout.bRight <= layout.window, JSON.stringify(layout)).toBe(true);
+    // The checking examples, answered one at a time beside their expected answers.
+    await byTest("compare-validation-run").click();
+    await expect.poll(() => byTest("validation-0-reference").isVisible(), { timeout: 120_000 }).toBe(true);
+    await expect.poll(() => byTest("compare-validation-run").isEnabled(), { timeout: 120_000 }).toBe(true);
+    expect(await page.locator('[data-testid^="validation-"][data-testid$="-reference"]').count()).toBeGreaterThanOrEqual(2);
     await screen("en-5-compare");
 
     // 7. Evaluate: a golden question, the metrics base vs tuned, one blind pair rated, the sign-off, the report
@@ -199,6 +204,12 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("signoff-name").fill("Dr. Lee");
     await byTest("signoff-comment").fill("Fine for internal use.");
     await byTest("signoff-submit").click();
+    // An evaluation with things to check asks once more before the sign-off is recorded.
+    const flagged = (await byTest("evaluate-warnings").locator(".MuiAlert-root").count()) > 0 && !(await byTest("evaluate-warnings").innerText()).includes("Nothing to flag");
+    if (flagged) {
+      await expect.poll(() => byTest("signoff-confirm").isVisible()).toBe(true);
+      await byTest("signoff-confirm").getByTestId("confirm-ok").click();
+    } else expect(await byTest("signoff-confirm").isVisible()).toBe(false);
     await expect.poll(() => byTest("signoff-done").innerText()).toContain("Dr. Lee");
     await byTest("report-show").click();
     await expect.poll(() => byTest("report-frame").isVisible(), { timeout: 60_000 }).toBe(true);

@@ -105,7 +105,8 @@ export const PARAMS = {
 
   compare: z.object({ projectId: id, runId: id, prompt: z.string().trim().min(1, "write a question first").max(20_000), blind: z.boolean().default(false), sampling: SamplingSchema.default(SamplingSchema.parse({})), requestId: id.optional() }).strict(),
   stopCompare: z.object({ requestId: id }).strict(),
-  compareValidation: z.object({ runId: id, limit: z.number().int().min(1).max(50).default(5), blind: z.boolean().default(false) }).strict(),
+  /** `skip` usable validation examples are passed over first: the page asks one at a time to show progress. */
+  compareValidation: z.object({ runId: id, limit: z.number().int().min(1).max(50).default(5), skip: z.number().int().min(0).max(1000).default(0), blind: z.boolean().default(false) }).strict(),
   listComparisons: z.object({ projectId: id }).strict(),
   rateComparison: z.object({ comparisonId: id, choice: z.enum(["a", "b", "tie", "both-bad"]), note: text(2000).optional() }).strict(),
   listSavedPrompts: z.object({ projectId: id }).strict(),

@@ -104,10 +104,11 @@ export function chatApi(ctx: ApiContext, options: ChatOptions = {}): ChatApi {
       c?.abort();
       return { stopped: c !== undefined };
     },
-    async compareValidation({ runId, limit, blind }) {
+    async compareValidation({ runId, limit, skip, blind }) {
       const run = getRun(db, runId);
       if (!run.datasetId) throw new StudioApiError("failed", `run ${runId} has no dataset recorded, so there are no validation examples to ask`);
-      const examples = listExamples(db, run.datasetId, { split: "validation", limit: limit * 4 }).filter((e) => e.kind === "chat");
+      const examples = listExamples(db, run.datasetId, { split: "validation", limit: (skip + limit) * 4 }).filter((e) => e.kind === "chat");
+      let toSkip = skip;
       const views: ComparisonView[] = [];
       const sampling: SamplingSettings = { temperature: 0, topP: 1, maxTokens: 256, seed: 1 };
       for (const e of examples) {
@@ -115,10 +116,11 @@ export function chatApi(ctx: ApiContext, options: ChatOptions = {}): ChatApi {
         const turns = e.content.messages ?? [];
         const last = turns.map((m) => m.role).lastIndexOf("assistant");
         if (last < 1 || turns[last - 1]!.role !== "user") continue;
+        if (toSkip-- > 0) continue;
         const input = turns.slice(0, last) as ChatTurn[];
         views.push(await answer(run, input, turns[last - 1]!.content, turns[last]!.content, blind, sampling, `${runId}:validation:${e.key}`));
       }
-      if (!views.length) throw new StudioApiError("failed", `the dataset of run ${runId} has no validation chat to ask; import data with a validation share above 0`);
+      if (!views.length && skip === 0) throw new StudioApiError("failed", `the dataset of run ${runId} has no validation chat to ask; import data with a validation share above 0`);
       return views;
     },
     async listComparisons({ projectId }) {

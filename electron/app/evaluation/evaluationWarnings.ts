@@ -1,4 +1,5 @@
 import type { Localized } from "../data/types";
+import { answerProblems } from "./answerProblems";
 import type { EvalReport } from "./EvalReport";
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -28,6 +29,27 @@ export function evaluationWarnings(r: EvalReport, missingFiles: string[]): Local
     w.push({
       en: `Memorization: the tuned model continued ${r.memorization.verbatimTuned} of ${probes} training examples word for word. Fine for fixed answers; if the data holds text that must not be recited, train for fewer steps.`,
       zh: `记忆：微调后的模型逐字续写了 ${probes} 个训练样本中的 ${r.memorization.verbatimTuned} 个。若答案本应固定则无妨；若数据中有不应被复述的文本，请减少训练步数。`,
+    });
+  }
+  const answers = [...r.task.examples.map((e) => ({ base: e.base.text, tuned: e.tuned.text })), ...r.golden];
+  const a = answerProblems(answers);
+  if (a.emptyTuned > 0) {
+    const both = a.emptyBase > 0 ? { en: ` The base model left ${a.emptyBase} empty too.`, zh: `基座模型也有 ${a.emptyBase} 个空回答。` } : { en: "", zh: "" };
+    w.push({
+      en: `Empty answers: the tuned model gave no answer to ${a.emptyTuned} of ${a.answers} questions.${both.en} The scores above cannot show quality then: read the answers, and check the chat template and the maximum answer length.`,
+      zh: `空回答：微调后的模型对 ${a.answers} 个问题中的 ${a.emptyTuned} 个没有作答。${both.zh}此时上面的分数无法反映质量：请阅读回答，并检查对话模板和最大回答长度。`,
+    });
+  }
+  if (a.degenerateTuned > 0) {
+    w.push({
+      en: `Repetitive answers: ${a.degenerateTuned} of ${a.answers} tuned answers repeat the same few words or characters. The model may be under- or over-trained: read them before signing off.`,
+      zh: `重复回答：微调后的 ${a.answers} 个回答中有 ${a.degenerateTuned} 个反复出现相同的少数字词。模型可能训练不足或过度：签字确认前请阅读这些回答。`,
+    });
+  }
+  if (a.answers > 0 && a.sameAsBase / a.answers >= 0.5) {
+    w.push({
+      en: `No visible change: ${a.sameAsBase} of ${a.answers} tuned answers are word for word the base model's. The adapter may be too weak (few steps, a low learning rate) or not loaded.`,
+      zh: `没有可见变化：微调后的 ${a.answers} 个回答中有 ${a.sameAsBase} 个与基座模型完全相同。适配器可能太弱（步数少、学习率低）或未被加载。`,
     });
   }
   const held = r.metrics["heldOut.loss"];

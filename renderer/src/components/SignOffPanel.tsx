@@ -12,6 +12,7 @@ import { formatDate } from "../format";
 import { useAction } from "../hooks/useAction";
 import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { ErrorAlert } from "./ErrorAlert";
 import { LONG_TEXT_SX } from "../longText";
 
@@ -22,6 +23,9 @@ export function SignOffPanel({ evaluation, onSigned }: { evaluation: EvaluationV
   const { settings, notify } = useAppContext();
   const [name, setName] = useState(settings.raterName);
   const [comment, setComment] = useState("");
+  /** A flagged evaluation (warnings under "Things to check") asks once more before the sign-off is recorded. */
+  const [confirming, setConfirming] = useState(false);
+  const flagged = evaluation?.warnings.length ?? 0;
   // The settings may arrive after the first render: take the rater name while the field is still empty.
   useEffect(() => {
     if (settings.raterName) setName((n) => n || settings.raterName);
@@ -57,7 +61,9 @@ export function SignOffPanel({ evaluation, onSigned }: { evaluation: EvaluationV
         component="form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (finished && name.trim()) void sign.run();
+          if (!finished || !name.trim()) return;
+          if (flagged > 0) setConfirming(true);
+          else void sign.run();
         }}
       >
         <TextField label={t("evaluate.signoff.name")} value={name} required disabled={!finished} onChange={(e) => setName(e.target.value)} slotProps={{ htmlInput: { maxLength: 200, autoComplete: "name", "data-testid": "signoff-name" } }} />
@@ -74,6 +80,18 @@ export function SignOffPanel({ evaluation, onSigned }: { evaluation: EvaluationV
         </Box>
         <ErrorAlert error={sign.error} onClose={() => sign.setError(null)} />
       </Stack>
+      <ConfirmDialog
+        open={confirming}
+        title={t("evaluate.signoff.confirmTitle")}
+        text={t("evaluate.signoff.confirmText", { count: flagged })}
+        confirmLabel={t("evaluate.signoff.submit")}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          void sign.run();
+        }}
+        testId="signoff-confirm"
+      />
     </Stack>
   );
 }

@@ -23,6 +23,9 @@ import type { StepProps } from "./ProjectWizard";
 
 const newRequestId = () => `cmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** Checking examples answered per click. */
+const VALIDATION_EXAMPLES = 5;
+
 export function CompareScreen({ project, goStep }: StepProps) {
   const { t } = useTranslation();
   const runs = useRuns(project.id);
@@ -59,9 +62,17 @@ export function CompareScreen({ project, goStep }: StepProps) {
   const stop = async () => {
     if (requestId.current) await api.stopCompare({ requestId: requestId.current }).catch(() => undefined);
   };
+  /** How many of the checking examples are answered so far (they are asked one at a time, each shown as it comes). */
+  const [validationDone, setValidationDone] = useState(0);
   const loadValidation = useAction(async () => {
     if (!run) return;
-    setValidation(await api.compareValidation({ runId: run.id, limit: 5, blind }));
+    setValidation([]);
+    for (let i = 0; i < VALIDATION_EXAMPLES; i++) {
+      setValidationDone(i);
+      const next = await api.compareValidation({ runId: run.id, limit: 1, skip: i, blind });
+      if (next.length === 0) break; // fewer checking examples than asked for
+      setValidation((list) => [...(list ?? []), ...next]);
+    }
   });
 
   if (runs.loading && !runs.data) return <Busy label={t("common.loading")} />;
@@ -153,9 +164,9 @@ export function CompareScreen({ project, goStep }: StepProps) {
               {t("compare.validationRun")}
             </Button>
           </Box>
-          {loadValidation.busy && <Busy label={t("compare.validationBusy")} />}
+          {loadValidation.busy && <Busy label={t("compare.validationBusy", { done: validationDone, total: VALIDATION_EXAMPLES })} value={(100 * validationDone) / VALIDATION_EXAMPLES} />}
           <ErrorAlert error={loadValidation.error} />
-          {validation?.length === 0 && <Typography color="text.secondary">{t("compare.noValidation")}</Typography>}
+          {validation?.length === 0 && !loadValidation.busy && <Typography color="text.secondary">{t("compare.noValidation")}</Typography>}
           {validation?.map((v, i) => (
             <Paper key={v.id} variant="outlined" sx={{ p: 2 }}>
               <ComparisonCard view={v} prefix={`validation-${i}`} onRated={(nv) => setValidation((list) => list?.map((x) => (x.id === nv.id ? nv : x)) ?? null)} />

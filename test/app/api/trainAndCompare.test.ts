@@ -138,6 +138,10 @@ describe("training through dispatch", () => {
       expect(data).toContain(JSON.stringify(v.reference!).slice(1, -1));
       expect(data).toContain(JSON.stringify(v.prompt).slice(1, -1));
     }
+    // One at a time (the page shows progress per example): skip passes over the ones already answered.
+    const second = await f.call("compareValidation", { runId, limit: 1, skip: 1 });
+    expect(second.map((v) => v.prompt)).toEqual([views[1]!.prompt]);
+    expect(await f.call("compareValidation", { runId, limit: 1, skip: 1000 })).toEqual([]);
   });
 
   it("keeps saved prompts per project", async () => {
