@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the desktop app when Electron's binary is installed, else the same app in the browser through
-// the local web bridge. Note: `npm install` skips Electron's binary download on purpose (its host is
-// unreachable on locked-down machines), so the fallback is the normal case there, not an error.
+// the local web bridge. Note: `npm install` does not download Electron's binary (Electron 45's package has no
+// install script; `npm run electron:install` fetches it where its host is reachable), so the fallback is the
+// normal case on locked-down machines, not an error.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,14 +12,19 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 
-/** The Electron executable's path, or null with the reason it is unusable. */
+/**
+ * The Electron executable's path, or null with the reason it is unusable. Note: read from the package's path.txt
+ * rather than require("electron"), which in Electron 45 tries to download the binary when it is missing.
+ */
 function electronBinary() {
   try {
-    const path = require("electron");
-    return typeof path === "string" && existsSync(path) ? { path } : { path: null, why: `${path} does not exist` };
+    const dir = dirname(require.resolve("electron/package.json"));
+    const pathTxt = join(dir, "path.txt");
+    if (!existsSync(pathTxt)) return { path: null, why: "it was not downloaded" };
+    const path = join(dir, "dist", readFileSync(pathTxt, "utf8").trim());
+    return existsSync(path) ? { path } : { path: null, why: `${path} does not exist` };
   } catch {
-    // node_modules/electron/index.js throws when install.js never downloaded the binary.
-    return { path: null, why: "it was not downloaded" };
+    return { path: null, why: "the electron package is not installed" };
   }
 }
 
