@@ -1,6 +1,7 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 
-export type StaticTarget = { kind: "file"; path: string } | { kind: "forbidden"; reason: string };
+/** `malformed`: the path is not one (bad percent-encoding, a NUL byte): the bridge answers 400, not 403. */
+export type StaticTarget = { kind: "file"; path: string } | { kind: "forbidden"; reason: string; malformed?: boolean };
 
 /**
  * Maps a request path onto a file inside the renderer folder, or refuses it. Checked on the decoded path
@@ -11,9 +12,10 @@ export function resolveStaticPath(rendererDir: string, rawPath: string): StaticT
   try {
     decoded = decodeURIComponent(rawPath);
   } catch {
-    return { kind: "forbidden", reason: "malformed path" };
+    return { kind: "forbidden", reason: "malformed percent-encoding in the path", malformed: true };
   }
-  if (decoded.includes("\0") || decoded.includes("\\")) return { kind: "forbidden", reason: "malformed path" };
+  if (decoded.includes("\0")) return { kind: "forbidden", reason: "a NUL character in the path", malformed: true };
+  if (decoded.includes("\\")) return { kind: "forbidden", reason: "malformed path" };
   const segments = decoded.split("/").filter((s) => s !== "");
   if (segments.some((s) => s.startsWith("."))) return { kind: "forbidden", reason: "dot files and parent folders are not served" };
   if (segments.length === 0) segments.push("index.html");

@@ -15,8 +15,10 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
     res.destroy();
     return;
   }
+  // Encoded before the head is written: a value that cannot be encoded still gets an answer (a 500).
+  const body = JSON.stringify(value);
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
-  res.end(JSON.stringify(value));
+  res.end(body);
 }
 
 /**

@@ -15,7 +15,7 @@ const MISSING_BUILD = `<!doctype html>
 /** GET/HEAD of the built renderer: only regular files inside rendererDir (symbolic links resolved and checked again). */
 export async function serveStatic(req: IncomingMessage, res: ServerResponse, rendererDir: string, pathname: string, cookie: CookieHint): Promise<void> {
   const target = resolveStaticPath(rendererDir, pathname);
-  if (target.kind === "forbidden") return sendText(res, 403, `forbidden: ${target.reason}`);
+  if (target.kind === "forbidden") return target.malformed ? sendText(res, 400, `bad request: ${target.reason}`) : sendText(res, 403, `forbidden: ${target.reason}`);
   const isIndex = target.path === join(rendererDir, "index.html");
   const file = await regularFileInside(rendererDir, target.path);
   if (!file) {

@@ -6,6 +6,13 @@ import { DOMAINS, EXPORT_FORMATS, PII_KINDS, REDACTION_MODES, THEMES, TRAINING_M
 const id = z.string().min(1).max(100);
 const text = (max: number) => z.string().max(max);
 const none = z.object({}).strict();
+/** A file or folder path: no NUL byte (Node would throw on it), at most 4095 bytes in UTF-8 (PATH_MAX). */
+const filePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes("\0"), "a path cannot contain a NUL character")
+  .refine((p) => new TextEncoder().encode(p).length <= 4095, "the path is longer than 4095 bytes; choose a file in a shorter folder");
 
 /** Every TrainSettings field, optional, with the ranges the engine accepts (advanced mode validates as you type). */
 export const TrainSettingsPatchSchema = z
@@ -54,7 +61,7 @@ export const ColumnMappingSchema = z
 const ColumnsSchema = z.record(z.string().min(1).max(500), ColumnMappingSchema);
 
 const RedactionSchema = z.partialRecord(z.enum(PII_KINDS), z.enum(REDACTION_MODES));
-const paths = z.array(z.string().min(1).max(4096)).min(1).max(100);
+const paths = z.array(filePath).min(1).max(100);
 
 export const PARAMS = {
   getAppInfo: none,
@@ -74,7 +81,7 @@ export const PARAMS = {
   deleteProject: z.object({ projectId: id }).strict(),
 
   listModels: none,
-  addModel: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  addModel: z.object({ path: filePath }).strict(),
   useDemoModel: z.object({ architecture: z.enum(["llama", "qwen2", "qwen3"]).default("qwen2"), preset: z.enum(["tiny", "small"]).default("small") }).strict(),
   findLocalModels: none,
   listCatalog: none,
@@ -95,7 +102,8 @@ export const PARAMS = {
   listDatasets: z.object({ projectId: id }).strict(),
   listExamples: z.object({ datasetId: id, split: z.enum(["train", "validation", "excluded"]).optional(), limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }).strict(),
 
-  recommend: z.object({ projectId: id, mode: z.enum(TRAINING_MODES).default("balanced") }).strict(),
+  /** `overrides`: the page's advanced edits; the prediction (memory, steps, time) follows them, `settings` does not. */
+  recommend: z.object({ projectId: id, mode: z.enum(TRAINING_MODES).default("balanced"), overrides: TrainSettingsPatchSchema.default({}) }).strict(),
   startRun: z.object({ projectId: id, mode: z.enum(TRAINING_MODES).default("balanced"), overrides: TrainSettingsPatchSchema.default({}) }).strict(),
   listRuns: z.object({ projectId: id }).strict(),
   getRun: z.object({ runId: id }).strict(),
@@ -114,11 +122,11 @@ export const PARAMS = {
   deleteSavedPrompt: z.object({ promptId: id }).strict(),
 
   compatibility: z.object({ runId: id }).strict(),
-  exportRun: z.object({ runId: id, formats: z.array(z.enum(EXPORT_FORMATS)).min(1), outDir: z.string().min(1).max(4096).optional() }).strict(),
+  exportRun: z.object({ runId: id, formats: z.array(z.enum(EXPORT_FORMATS)).min(1), outDir: filePath.optional() }).strict(),
 
   listGoldenQuestions: z.object({ projectId: id }).strict(),
   addGoldenQuestions: z.object({ projectId: id, questions: z.array(z.object({ question: z.string().trim().min(1).max(20_000), reference: z.string().max(20_000).nullable().optional() }).strict()).min(1).max(1000) }).strict(),
-  importGoldenQuestions: z.object({ projectId: id, path: z.string().min(1).max(4096) }).strict(),
+  importGoldenQuestions: z.object({ projectId: id, path: filePath }).strict(),
   deleteGoldenQuestion: z.object({ questionId: id }).strict(),
   evaluateRun: z.object({ runId: id }).strict(),
   getEvaluation: z.object({ runId: id }).strict(),

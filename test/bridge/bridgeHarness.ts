@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
 import { createStudioApi, type Studio } from "../../electron/app/api/createStudioApi";
-import { startWebBridge, type WebBridge } from "../../electron/bridge/startWebBridge";
+import { startWebBridge, type BridgeTimeouts, type WebBridge } from "../../electron/bridge/startWebBridge";
 import type { ServerFrame } from "../../electron/contract/wire";
 
 export interface Harness {
@@ -16,7 +17,7 @@ export interface Harness {
 }
 
 /** A studio in a temp home and a bridge serving a tiny renderer folder (plus a secret file beside it). */
-export async function startHarness(options: { uploadLimitBytes?: number; rendererFiles?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(options: { uploadLimitBytes?: number; uploadQuotaBytes?: number; timeouts?: Partial<BridgeTimeouts>; rendererFiles?: Record<string, string> } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), "bridge-"));
   const rendererDir = join(dir, "renderer");
   mkdirSync(join(rendererDir, "assets"), { recursive: true });
@@ -25,7 +26,14 @@ export async function startHarness(options: { uploadLimitBytes?: number; rendere
   writeFileSync(join(rendererDir, ".env"), "SECRET=renderer-dot-file");
   writeFileSync(join(dir, "package.json"), "SECRET=outside-file");
   const studio = createStudioApi({ home: join(dir, "home"), door: "web" });
-  const bridge = await startWebBridge({ studio, port: 0, rendererDir, ...(options.uploadLimitBytes !== undefined ? { uploadLimitBytes: options.uploadLimitBytes } : {}) });
+  const bridge = await startWebBridge({
+    studio,
+    port: 0,
+    rendererDir,
+    ...(options.uploadLimitBytes !== undefined ? { uploadLimitBytes: options.uploadLimitBytes } : {}),
+    ...(options.uploadQuotaBytes !== undefined ? { uploadQuotaBytes: options.uploadQuotaBytes } : {}),
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   return {
     dir,
     studio,
@@ -58,6 +66,26 @@ export function raw(port: number, opts: { method?: string; path: string; headers
     req.on("error", reject);
     if (opts.body !== undefined) req.end(opts.body);
     else req.end();
+  });
+}
+
+/**
+ * Bytes written as they are on a fresh connection (malformed headers Node's client would refuse to send); resolves
+ * with what came back once the server closes it (or after waitMs).
+ */
+export function rawSocket(port: number, bytes: string | Buffer, waitMs = 2000): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const s = connect({ host: "127.0.0.1", port }, () => s.write(bytes));
+    const done = (closed: boolean) => {
+      clearTimeout(timer);
+      s.destroy();
+      resolve({ text: Buffer.concat(chunks).toString("utf8"), closed });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    s.on("data", (c: Buffer) => chunks.push(c));
+    s.on("close", () => done(true));
+    s.on("error", () => undefined);
   });
 }
 

@@ -54,7 +54,7 @@ describe("lora-studio web", () => {
     expect(match, web.firstLine).not.toBeNull();
     const [, port, token] = match!;
     const call = async (method: string, params: unknown) => {
-      const r = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: "POST", headers: { "x-studio-token": token! }, body: JSON.stringify(params) });
+      const r = await fetch(`http://127.0.0.1:${port}/api/${method}`, { method: "POST", headers: { "x-studio-token": token!, "content-type": "application/json" }, body: JSON.stringify(params) });
       return (await r.json()) as { ok: boolean; value: unknown };
     };
     const info = await call("getAppInfo", {});

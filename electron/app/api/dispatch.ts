@@ -29,7 +29,11 @@ export function invalidInput(method: string, error: z.ZodError): ApiError {
   return { code: "invalid-input", message: `${method}: ${text}`, details: { issues } };
 }
 
-/** Maps the app's error classes onto contract codes; anything unknown is "internal" with its stack in details. */
+/**
+ * Maps the app's error classes onto contract codes. What reaches a client is the code, the message and safe
+ * details only: an unknown error is "internal" with its name, never its stack (it would show the app's source
+ * paths); the stack goes to the log.
+ */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof StudioApiError) return error.toApiError();
   if (error instanceof NotFoundError) return { code: "not-found", message: error.message };
@@ -40,8 +44,24 @@ export function toApiError(error: unknown): ApiError {
     if (error.name === "AbortError") return { code: "cancelled", message: error.message || "cancelled" };
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { code: "not-found", message: error.message };
-    if (code === "ENOSPC") return { code: "failed", message: `${error.message}: the disk is full; free some space and try again` };
-    return { code: "internal", message: error.message, details: { name: error.name, stack: error.stack } };
+    if (code === "ENOSPC") return { code: "failed", message: `${withoutSourcePaths(error.message)}: the disk is full; free some space and try again` };
+    if (code === "ENAMETOOLONG") return { code: "invalid-input", message: `${withoutSourcePaths(error.message)}: a file name or path is too long; use a shorter one` };
+    if (code === "EACCES" || code === "EPERM") return { code: "failed", message: `${withoutSourcePaths(error.message)}: permission denied; check the folder's permissions` };
+    // Node's own checks of a path argument (a NUL byte, a wrong type) are bad input, not a bug.
+    if (code === "ERR_INVALID_ARG_VALUE" || code === "ERR_INVALID_ARG_TYPE") return { code: "invalid-input", message: withoutSourcePaths(error.message) };
+    logInternal(error);
+    return { code: "internal", message: withoutSourcePaths(error.message) || "unexpected error", details: { name: error.name } };
   }
-  return { code: "internal", message: String(error) };
+  logInternal(error);
+  return { code: "internal", message: "unexpected error" };
+}
+
+/** A message without the app's own file paths (a stack line or a module path quoted in it): its first line only. */
+export function withoutSourcePaths(message: string): string {
+  return (message.split("\n")[0] ?? "")
+    .replace(/(?:file:\/\/)?(?:\/|[A-Za-z]:\\)[^\s()'"]*\.[cm]?[jt]sx?(?::\d+){0,2}(?![\w.])/g, "<app>");
+}
+
+function logInternal(error: unknown): void {
+  console.error("lora-studio: unexpected error in an api call:", error);
 }

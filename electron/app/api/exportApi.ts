@@ -30,10 +30,12 @@ export function exportApi(ctx: ApiContext): ExportApi {
       return (await runCompatibility(loaded)).map(row);
     },
     async exportRun({ runId, formats, outDir }) {
+      // The chosen folder is checked first (symbolic links resolved up to its deepest existing part), before any work.
+      const chosen = outDir ? ctx.grants.check(outDir) : null;
       const run = getRun(db, runId);
       const { adapter } = await runAdapter(db, run);
       const project = run.projectId ? getProject(db, run.projectId) : null;
-      const dir = outDir ? ctx.grants.check(outDir) : join(ctx.home, "exports", `${safeName(project?.name ?? "run")}-${run.id.slice(0, 8)}`);
+      const dir = chosen ?? join(ctx.home, "exports", `${safeName(project?.name ?? "run")}-${run.id.slice(0, 8)}`);
       const results: ExportSummary["results"] = [];
       let compatibility: CompatibilityEntry[] | null = null;
       for (const format of [...new Set(formats)]) {
@@ -59,7 +61,7 @@ export function exportApi(ctx: ApiContext): ExportApi {
         results.push({ format: format as ExportFormat, files: result.files, notes: result.notes, error: null });
       }
       compatibility ??= await runCompatibility(await loadRunForExport(run.outDir).catch(failed));
-      ctx.grants.grant(dir);
+      // Note: nothing is granted because it was written: the folder was allowed already (home or the user's choice).
       return { runId, outDir: dir, results, compatibility: compatibility.map(row) };
     },
   };
