@@ -7,6 +7,7 @@
 import { runTrainingJob } from "../engine/training/runTrainingJob";
 import { TrainerControl } from "../engine/training/TrainerControl";
 import { TrainJobSchema, type TrainWorkerCommand, type TrainWorkerMessage } from "../engine/training/TrainJob";
+import { STOPPED_EXIT_CODE, stopOnSignals } from "./stopOnSignals";
 
 interface Channel {
   send(message: TrainWorkerMessage): void;
@@ -20,12 +21,21 @@ function channel(): Channel {
     return { send: (m) => parentPort.postMessage(m), onMessage: (h) => parentPort.on("message", (e) => h(e.data as TrainWorkerCommand)) };
   }
   if (!process.send) throw new Error("trainWorker must be started by a parent process (child_process.fork or utilityProcess.fork)");
-  return { send: (m) => process.send!(m), onMessage: (h) => process.on("message", (m) => h(m as TrainWorkerCommand)) };
+  // A parent that has gone (killed, or a second Ctrl-C) must not make a send throw: the worker still saves its checkpoint.
+  const send = (m: TrainWorkerMessage) => {
+    if (process.connected) process.send!(m, undefined, undefined, () => {});
+  };
+  return { send, onMessage: (h) => process.on("message", (m) => h(m as TrainWorkerCommand)) };
 }
 
 const io = channel();
 const control = new TrainerControl();
 let started = false;
+let training = false;
+// Ctrl-C and SIGTERM: checkpoint at the end of the current step, then end (stopOnSignals).
+const signals = stopOnSignals(control, () => training);
+// A forked worker whose parent has gone checkpoints and ends rather than train on unwatched.
+process.on("disconnect", () => signals.stop("parent-gone"));
 
 io.onMessage((command) => {
   switch (command.type) {
@@ -46,16 +56,20 @@ io.onMessage((command) => {
 });
 
 async function start(rawJob: unknown): Promise<void> {
+  training = true;
   try {
     const job = TrainJobSchema.parse(rawJob);
     const outcome = await runTrainingJob(job, control, (event) => io.send({ type: "event", event }));
-    io.send({ type: "done", outcome });
+    const cause = signals.cause();
+    io.send({ type: "done", outcome: cause && outcome.reason === "cancelled" ? { ...outcome, stoppedBy: cause } : outcome });
   } catch (error) {
     const err = error instanceof Error ? error : new Error(String(error));
     io.send({ type: "error", error: { code: err.name, message: err.message.split("\n")[0]! } });
   } finally {
-    // Let the last message flush, then end the process: that is what returns the wasm heap to the system.
-    setTimeout(() => process.exit(0), 50);
+    // Let the last message flush, then end the process: that is what returns the wasm heap to the system. A run
+    // stopped by a signal ends with that signal's usual status (after its checkpoint), so a shell sees it.
+    const cause = signals.cause();
+    setTimeout(() => process.exit(cause === "SIGINT" ? STOPPED_EXIT_CODE.SIGINT : cause === "SIGTERM" ? STOPPED_EXIT_CODE.SIGTERM : 0), 50);
   }
 }
 

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { hasCheckpoint } from "../../engine/training/checkpointStore";
 import type { Db } from "./openStore";
 import { nowIso } from "./rows";
 import { getRun, type Run } from "./runs";
@@ -24,10 +26,12 @@ export function markInterruptedRuns(db: Db, isAlive: (pid: number) => boolean = 
   const now = nowIso();
   db.transaction(() => {
     for (const r of dead) {
+      // Only "resumable" where a checkpoint exists; otherwise resuming starts the run again from the beginning.
+      const resumable = hasCheckpoint(join(r.out_dir, "checkpoints"));
       const error = {
         code: "WorkerDied",
-        message: `the training process${r.worker_pid ? ` (pid ${r.worker_pid})` : ""} ended without reporting (killed, out of memory, or the computer restarted); continue with \`lora-studio train --resume ${r.out_dir}\``,
-        resumable: true,
+        message: `the training process${r.worker_pid ? ` (pid ${r.worker_pid})` : ""} ended without reporting (it was stopped, or the computer restarted); ${resumable ? `continue with \`lora-studio train --resume ${r.out_dir}\`` : `no checkpoint was saved yet, so resuming starts it again from the beginning`}`,
+        resumable,
       };
       db.prepare("UPDATE runs SET status = 'interrupted', worker_pid = NULL, error_json = ?, ended_at = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(error), now, now, r.id);
       db.prepare("UPDATE run_attempts SET status = 'interrupted', ended_at = ?, cause = coalesce(cause, 'worker process gone') WHERE run_id = ? AND ended_at IS NULL").run(now, r.id);

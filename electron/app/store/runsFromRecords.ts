@@ -9,6 +9,9 @@ import { addAdapter, listAdapters, type AdapterFile } from "./adapters";
 import type { Db } from "./openStore";
 import { addMetrics, findRunByOutDir, getRun, recordRun, setAttempts, updateRun, type MetricRow, type Run } from "./runs";
 import { StoreError } from "./StoreError";
+import { readMetricsEvents } from "./readMetricsEvents";
+import { hasCheckpoint } from "../../engine/training/checkpointStore";
+import { runFolderLocked } from "../training/lockRunFolder";
 
 /** What the store links a run to (the training record itself knows only files). */
 export interface RunLinks {
@@ -41,15 +44,18 @@ export async function syncRunRecord(db: Db, outDir: string, links: RunLinks = {}
   const dir = resolve(outDir);
   const text = await readFile(join(dir, "run.json"), "utf8").catch(() => null);
   if (text === null) throw new StoreError(`${join(dir, "run.json")} does not exist: give the --out folder of a training run`);
-  const record = JSON.parse(text) as RunRecord;
-  const metricsText = await readFile(join(dir, "metrics.jsonl"), "utf8").catch(() => "");
-  const events = metricsText.split("\n").flatMap((line) => {
-    try {
-      return line ? [JSON.parse(line) as TrainingEvent & { time?: string }] : [];
-    } catch {
-      return []; // a line cut by a crash mid-write
-    }
-  });
+  let record: RunRecord;
+  try {
+    record = JSON.parse(text) as RunRecord;
+  } catch (error) {
+    throw new StoreError(`${join(dir, "run.json")} is damaged (${(error as Error).message}); this run folder cannot be read back`);
+  }
+  // "running" with no live process holding the folder's lock: its processes died (or the disk filled) unseen.
+  if (record.status === "running" && !runFolderLocked(dir)) {
+    const resumable = hasCheckpoint(join(dir, "checkpoints"));
+    record = { ...record, status: "interrupted", error: record.error ?? { code: "WorkerDied", message: `the training ended without reporting; ${resumable ? `continue with \`lora-studio train --resume ${dir}\`` : "no checkpoint was saved yet, so resuming starts it again from the beginning"}`, resumable } };
+  }
+  const events = await readMetricsEvents(join(dir, "metrics.jsonl"));
   const started = events.filter((e) => e.type === "started").at(-1);
   const lastStep = events.reduce((n, e) => (e.type === "step" ? Math.max(n, e.step) : n), 0);
   const adapterFiles = record.status === "finished" && record.result ? await adapterFilesOf(record) : [];

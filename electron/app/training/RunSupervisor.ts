@@ -5,6 +5,7 @@ import { nowIso } from "../store/rows";
 import { addMetrics, getRun, updateRun } from "../store/runs";
 import { meanAdapterNorm, metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
 import type { RunRecord } from "./RunRecord";
+import { lockRunFolder, type RunFolderLock } from "./lockRunFolder";
 import type { RunHandle, StartWorker } from "./trainRun";
 import { trainWithStepDown } from "./trainWithStepDown";
 
@@ -105,6 +106,23 @@ export class RunSupervisor {
   }
 
   private async train(a: Active, links: RunLinks, prepare: () => Promise<RunRecord>): Promise<void> {
+    let lock: RunFolderLock;
+    try {
+      lock = await lockRunFolder(getRun(this.db, a.runId).outDir);
+    } catch (error) {
+      // Another process (a `lora-studio train` in a terminal) is training into this folder: leave the run to it.
+      const e = error as Error;
+      updateRun(this.db, a.runId, { status: "interrupted", workerPid: null, error: { code: e.name || "Error", message: e.message.split("\n")[0]!, resumable: true }, endedAt: nowIso() });
+      return;
+    }
+    try {
+      await this.trainLocked(a, links, prepare);
+    } finally {
+      lock.release();
+    }
+  }
+
+  private async trainLocked(a: Active, links: RunLinks, prepare: () => Promise<RunRecord>): Promise<void> {
     const { db } = this;
     let record: RunRecord;
     try {

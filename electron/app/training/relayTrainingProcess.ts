@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { TrainJob, TrainWorkerCommand, TrainWorkerMessage } from "../../engine/training/TrainJob";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import type { TrainingProcess, TrainingProcessResult } from "./forkTrainingWorker";
@@ -21,6 +22,7 @@ export interface WorkerPort {
 export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (e: TrainingEvent) => void): TrainingProcess {
   let reported: TrainingProcessResult | undefined;
   let exited = false;
+  const oomBefore = oomKillCount();
   const send = (command: TrainWorkerCommand) => {
     if (!exited) port.send(command);
   };
@@ -43,7 +45,7 @@ export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (
     });
     port.onExit((exitCode, signal) => {
       exited = true;
-      resolve(reported ?? { status: "died", exitCode, signal, cause: deathCause(exitCode, signal) });
+      resolve(reported ?? { status: "died", exitCode, signal, cause: deathCause(exitCode, signal, oomBefore, oomKillCount()) });
     });
     port.onError?.((error) => {
       exited = true;
@@ -62,9 +64,35 @@ export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (
   };
 }
 
-function deathCause(exitCode: number | null, signal: NodeJS.Signals | null): string {
-  if (signal === "SIGKILL") return "the training process was killed (SIGKILL), most often by the system running out of memory";
+/**
+ * The system's count of processes its out-of-memory killer has ended (Linux: /proc/vmstat oom_kill), or null
+ * where it cannot be read. A SIGKILL while it went up was the OOM killer; while it did not, someone else.
+ */
+export function oomKillCount(path = "/proc/vmstat"): number | null {
+  try {
+    const m = /^oom_kill (\d+)$/m.exec(readFileSync(path, "utf8"));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a worker ended without reporting, in words that do not guess: "out of memory" only where the system says
+ * so (its OOM-kill count went up, or the exit codes of an abort for memory); a kill by a user or another program
+ * says that.
+ */
+export function deathCause(exitCode: number | null, signal: NodeJS.Signals | null, oomBefore: number | null = null, oomAfter: number | null = null): string {
+  const oomSeen = oomBefore !== null && oomAfter !== null && oomAfter > oomBefore;
+  if (signal === "SIGKILL") {
+    if (oomSeen) return "the training process ran out of memory (the system's out-of-memory killer ended it)";
+    if (oomBefore !== null && oomAfter !== null) return "the training process was killed (SIGKILL) by a user or another program";
+    return "the training process was killed (SIGKILL), by a user, another program or the system running out of memory";
+  }
+  if (signal === "SIGINT" || signal === "SIGTERM") return `the training process was stopped from outside (${signal}) before it could save a checkpoint`;
   if (signal) return `the training process was stopped by signal ${signal}`;
-  if (exitCode === 134 || exitCode === 137) return `the training process ran out of memory (exit code ${exitCode})`;
+  if (exitCode === 134) return `the training process ran out of memory (exit code ${exitCode})`;
+  if (exitCode === 137) return oomSeen ? "the training process ran out of memory (the system's out-of-memory killer ended it)" : "the training process was killed (exit code 137)";
+  if (exitCode === 130 || exitCode === 143) return `the training process was stopped from outside (exit code ${exitCode}) before it could save a checkpoint`;
   return `the training process ended unexpectedly with exit code ${exitCode}`;
 }

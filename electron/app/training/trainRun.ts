@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { access, constants, mkdir, readFile, stat } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { summarizeModel, type ModelInspection } from "../../engine/gguf/inspectModel";
+import { hasCheckpoint } from "../../engine/training/checkpointStore";
 import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import type { TrainConfig } from "../../engine/training/TrainConfig";
 import type { TrainJob } from "../../engine/training/TrainJob";
@@ -97,15 +98,57 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
   return record;
 }
 
-/** Reads DIR/run.json of an interrupted, paused or cancelled run, to continue it from its newest checkpoint. */
+/**
+ * Reads DIR/run.json of an interrupted, paused or cancelled run, to continue it from its newest checkpoint (or,
+ * where none was saved, from the start). An attempt left open by a process that died with its parent (kill -9
+ * of both) is closed here as interrupted with its cause. The caller holds the run folder's lock (lockRunFolder),
+ * so a run.json still saying "running" is one whose processes are gone.
+ */
 export async function loadRunForResume(outDir: string): Promise<RunRecord> {
-  const path = join(resolve(outDir), "run.json");
+  const dir = resolve(outDir);
+  const path = join(dir, "run.json");
   const text = await readFile(path, "utf8").catch(() => null);
   if (text === null) throw new TrainInputError(`${path} does not exist: --resume takes the --out folder of an earlier run`);
-  const record = JSON.parse(text) as RunRecord;
-  if (record.status === "finished") throw new TrainInputError(`the run in ${resolve(outDir)} already finished; start a new run with another --out folder`);
-  return { ...record, job: { ...record.job, resume: true } };
+  let record: RunRecord;
+  try {
+    record = JSON.parse(text) as RunRecord;
+  } catch (error) {
+    throw new TrainInputError(`${path} is damaged (${(error as Error).message}); the run cannot be resumed from it: start a new run with another --out folder`);
+  }
+  if (record.status === "finished") throw new TrainInputError(`the run in ${dir} already finished; start a new run with another --out folder`);
+  const attempts = record.attempts.map((a, i) =>
+    i === record.attempts.length - 1 && !a.endedAt
+      ? { ...a, endedAt: record.updatedAt, status: "interrupted" as const, cause: a.cause ?? "the training process and the process that watched it ended without reporting (killed, or the computer restarted)" }
+      : a,
+  );
+  const job = { ...record.job, ...rebasedPaths(record.job, dir) };
+  return { ...record, attempts, job: { ...job, resume: hasCheckpoint(join(dir, "checkpoints")) } };
 }
+
+/**
+ * The job's run-folder paths for the folder run.json was read from: a copied or moved run folder resumes in
+ * place, not into the folder it was first trained in. Paths may be relative to the run folder or absolute
+ * (records written before); an absolute one inside the recorded folder moves with it.
+ */
+export function rebasedPaths(job: RunRecord["job"], dir: string): Pick<RunRecord["job"], "outDir" | "trainPath" | "validationPath"> {
+  const from = isAbsolute(job.outDir) ? resolve(job.outDir) : dir;
+  const move = (p: string) => {
+    if (!isAbsolute(p)) return resolve(dir, p);
+    const rel = relative(from, p);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? join(dir, rel) : p;
+  };
+  return { outDir: dir, trainPath: move(job.trainPath), validationPath: job.validationPath ? move(job.validationPath) : null };
+}
+
+/** Whether a run can continue from a checkpoint; where it cannot, what resuming does instead. */
+export function resumeHint(outDir: string): { resumable: boolean; text: string } {
+  return hasCheckpoint(join(outDir, "checkpoints"))
+    ? { resumable: true, text: `continue with \`lora-studio train --resume ${outDir}\`` }
+    : { resumable: false, text: `no checkpoint was saved yet, so \`lora-studio train --resume ${outDir}\` starts it again from the beginning` };
+}
+
+/** Failures that leave the run whole and resumable: the disk was full. */
+const INTERRUPTING = new Set(["DiskFull", "CheckpointWriteError"]);
 
 export interface RunHandle {
   process: TrainingProcess;
@@ -117,8 +160,9 @@ export interface RunHandle {
 export type StartWorker = (job: TrainJob, onEvent: (e: TrainingEvent) => void) => TrainingProcess;
 
 /** Starts (or resumes) the worker for a prepared run, keeping run.json up to date. */
-export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) => void, startWorker: StartWorker = forkTrainingWorker): RunHandle {
-  const runJson = join(record.job.outDir, "run.json");
+export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) => void, startWorker: StartWorker = forkTrainingWorker, writeRecord: (path: string, value: unknown) => Promise<void> = writeJsonAtomic): RunHandle {
+  const dir = record.job.outDir;
+  const runJson = join(dir, "run.json");
   const attempt: RunRecord["attempts"][number] = { startedAt: new Date().toISOString(), fromStep: null };
   const current: RunRecord = { ...record, status: "running", attempts: [...record.attempts, attempt] };
   delete current.error;
@@ -127,18 +171,39 @@ export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) 
     onEvent(e);
   });
   const finished = (async () => {
-    await writeJsonAtomic(runJson, current);
+    let writeError: Error | null = null;
+    try {
+      await writeRecord(runJson, current);
+    } catch (error) {
+      // Without a record of it the run must not go on (a full disk): stop it at a checkpoint, then say why.
+      writeError = error as Error;
+      proc.cancel();
+    }
     const result = await proc.done;
     let status: RunStatus;
-    if (result.status === "finished") {
+    const hint = resumeHint(dir);
+    if (writeError) {
+      status = "interrupted";
+      current.error = { code: writeError.name, message: writeError.message.split("\n")[0]!, resumable: hint.resumable };
+      attempt.cause = current.error.message;
+      if (result.status === "finished") current.result = result.outcome;
+    } else if (result.status === "finished" && result.outcome.stoppedBy) {
+      const by = result.outcome.stoppedBy;
+      status = "interrupted";
+      const cause = by === "parent-gone" ? "the process that started the training ended" : `stopped by ${by}${by === "SIGINT" ? " (Ctrl-C)" : ""}`;
+      current.error = { code: "Stopped", message: `${cause} at step ${result.outcome.step}, after saving a checkpoint; ${hint.text}`, resumable: hint.resumable };
+      attempt.cause = cause;
+    } else if (result.status === "finished") {
       status = result.outcome.reason === "cancelled" ? "cancelled" : "finished";
       current.result = result.outcome;
     } else if (result.status === "failed") {
-      status = "failed";
-      current.error = { code: result.error.code, message: result.error.message, resumable: existsSync(join(record.job.outDir, "checkpoints")) };
+      status = INTERRUPTING.has(result.error.code) ? "interrupted" : "failed";
+      current.error = { code: result.error.code, message: result.error.message, resumable: hint.resumable };
+      if (status === "interrupted") attempt.cause = result.error.message;
     } else {
       status = "interrupted";
-      current.error = { code: "WorkerDied", message: `${result.cause}; continue with \`lora-studio train --resume ${record.job.outDir}\``, resumable: true };
+      const code = /memory/i.test(result.cause) ? "OutOfMemory" : result.signal || result.exitCode === 130 || result.exitCode === 143 || result.exitCode === 137 ? "WorkerKilled" : "WorkerDied";
+      current.error = { code, message: `${result.cause}; ${hint.text}`, resumable: hint.resumable };
       attempt.cause = result.cause;
     }
     current.status = status;
@@ -146,7 +211,16 @@ export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) 
     attempt.endedAt = new Date().toISOString();
     current.updatedAt = attempt.endedAt;
     current.job = { ...current.job, resume: false };
-    await writeJsonAtomic(runJson, current);
+    try {
+      await writeRecord(runJson, current);
+    } catch (error) {
+      // The disk is still full: run.json keeps its last state, which readers take for interrupted once the
+      // run folder's lock is free (the caller's process ends or lets go of it). The returned record says why.
+      if (!writeError) {
+        current.status = "interrupted";
+        current.error = { code: (error as Error).name, message: (error as Error).message.split("\n")[0]!, resumable: hint.resumable };
+      }
+    }
     return current;
   })();
   return { process: proc, finished };

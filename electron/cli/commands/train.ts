@@ -65,55 +65,69 @@ export const trainCommand: Command<RunRecord> = {
   allowPositionals: true,
   async run(args, io) {
     const resumeDir = optionalString(args, "resume");
-    let record: RunRecord;
-    if (resumeDir) {
-      record = await loadRunForResume(resumeDir);
-    } else {
-      const model = optionalString(args, "model");
-      const out = optionalString(args, "out");
-      const data = [...((args.values.data as string[] | undefined) ?? []), ...args.positionals];
-      if (!model) throw new UsageError("missing --model (the base model, a .gguf file)");
-      if (!out) throw new UsageError("missing --out (the folder the run writes to)");
-      if (data.length === 0) throw new UsageError("missing --data (one or more data files)");
-      const valSplit = optionalNumber(args, "val-split");
-      if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
-      const explicit = explicitSettings(args);
-      const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
-      await checkTrainInputs(request, explicit.seqLen);
-      let config: TrainConfig;
-      if (args.values.defaults === true) {
-        config = TrainConfigSchema.parse(explicit);
-      } else {
-        io.log("choosing settings for this machine, model and data (a short calibration run)...");
-        const home = resolveHome(optionalString(args, "home") ? { home: optionalString(args, "home") } : {});
-        const { recommendation, config: recommended } = await configForTraining(explicit, {
-          modelPath: model,
-          dataPaths: data,
-          hardwareCacheFile: join(home, "hardware.json"),
-          ...(valSplit !== undefined ? { valSplit } : {}),
-        });
-        const given = new Set(Object.keys(explicit).concat(Object.keys(explicit.lora ?? {})));
-        for (const [name, choice] of [["seqLen", recommendation.seqLen], ["batchSize", recommendation.batchSize], ["gradAccum", recommendation.gradAccum], ["rank", recommendation.rank], ["lr", recommendation.lr], ["epochs", recommendation.epochs]] as const) {
-          if (!given.has(name)) io.log(`  ${name} ${JSON.stringify(choice.value)}: ${choice.reason.en}`);
-        }
-        config = recommended;
-      }
-      record = await prepareTrainingRun({ ...request, config }, io.log);
-      io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);
+    // One writer per run folder: a second `train --out X` or `--resume X` while X trains stops here, naming the process.
+    let lock: RunFolderLock | undefined;
+    try {
+      return await trainLocked();
+    } finally {
+      lock?.release();
     }
-    let current: RunHandle | undefined;
-    const onInterrupt = () => {
-      io.log("stopping: saving a checkpoint (Ctrl-C again to kill without one)...");
-      process.off("SIGINT", onInterrupt);
-      current?.process.cancel();
-    };
-    process.on("SIGINT", onInterrupt);
-    const final = await trainWithStepDown(record, (e) => io.log(describe(e)), {
-      onStart: (handle) => (current = handle),
-      onStepDown: (reason) => io.log(reason),
-    }).finally(() => process.off("SIGINT", onInterrupt));
-    if (final.status === "failed" || final.status === "interrupted") throw new Error(final.error!.message);
-    return final;
+
+    async function trainLocked(): Promise<RunRecord> {
+      let record: RunRecord;
+      if (resumeDir) {
+        await loadRunForResume(resumeDir); // the folder holds a run that can continue (before a lock file is made there)
+        lock = await lockRunFolder(resumeDir);
+        record = await loadRunForResume(resumeDir);
+        if (!record.job.resume) io.log(`no checkpoint was saved in ${record.job.outDir} before it stopped: starting it again from the beginning`);
+      } else {
+        const model = optionalString(args, "model");
+        const out = optionalString(args, "out");
+        const data = [...((args.values.data as string[] | undefined) ?? []), ...args.positionals];
+        if (!model) throw new UsageError("missing --model (the base model, a .gguf file)");
+        if (!out) throw new UsageError("missing --out (the folder the run writes to)");
+        if (data.length === 0) throw new UsageError("missing --data (one or more data files)");
+        const valSplit = optionalNumber(args, "val-split");
+        if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
+        const explicit = explicitSettings(args);
+        const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
+        await checkTrainInputs(request, explicit.seqLen);
+        lock = await lockRunFolder(out);
+        let config: TrainConfig;
+        if (args.values.defaults === true) {
+          config = TrainConfigSchema.parse(explicit);
+        } else {
+          io.log("choosing settings for this machine, model and data (a short calibration run)...");
+          const home = resolveHome(optionalString(args, "home") ? { home: optionalString(args, "home") } : {});
+          const { recommendation, config: recommended } = await configForTraining(explicit, {
+            modelPath: model,
+            dataPaths: data,
+            hardwareCacheFile: join(home, "hardware.json"),
+            ...(valSplit !== undefined ? { valSplit } : {}),
+          });
+          const given = new Set(Object.keys(explicit).concat(Object.keys(explicit.lora ?? {})));
+          for (const [name, choice] of [["seqLen", recommendation.seqLen], ["batchSize", recommendation.batchSize], ["gradAccum", recommendation.gradAccum], ["rank", recommendation.rank], ["lr", recommendation.lr], ["epochs", recommendation.epochs]] as const) {
+            if (!given.has(name)) io.log(`  ${name} ${JSON.stringify(choice.value)}: ${choice.reason.en}`);
+          }
+          config = recommended;
+        }
+        record = await prepareTrainingRun({ ...request, config }, io.log);
+        io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);
+      }
+      let current: RunHandle | undefined;
+      const onInterrupt = () => {
+        io.log("stopping: saving a checkpoint (Ctrl-C again to kill without one)...");
+        process.off("SIGINT", onInterrupt);
+        current?.process.cancel();
+      };
+      process.on("SIGINT", onInterrupt);
+      const final = await trainWithStepDown(record, (e) => io.log(describe(e)), {
+        onStart: (handle) => (current = handle),
+        onStepDown: (reason) => io.log(reason),
+      }).finally(() => process.off("SIGINT", onInterrupt));
+      if (final.status === "failed" || final.status === "interrupted") throw runError(final.error!);
+      return final;
+    }
   },
   format: (r) =>
     r.status === "cancelled"
@@ -121,10 +135,17 @@ export const trainCommand: Command<RunRecord> = {
       : `done (${r.result?.reason}) after ${r.result?.step} steps: final loss ${r.result?.finalLoss?.toFixed(4)}, best validation loss ${r.result?.bestValLoss?.toFixed(4) ?? "n/a"}\nadapter: ${r.result?.adapterPath}`,
 };
 
+/** The run's error as the command's error, keeping its code (WorkerKilled, OutOfMemory, DiskFull...) for --json. */
+function runError(error: { code: string; message: string }): Error {
+  const e = new Error(error.message);
+  e.name = error.code;
+  return e;
+}
+
 function describe(e: TrainingEvent): string {
   switch (e.type) {
     case "started":
-      return `training ${e.trainableParameters.toLocaleString("en")} parameters (${e.trainablePercent.toFixed(3)}% of the model) for ${e.totalSteps} steps on ${e.backend}${e.resumedFromStep !== null ? `, resuming at step ${e.resumedFromStep}` : ""}`;
+      return `${(e.skippedCheckpoints ?? []).map((s) => `checkpoint of step ${s.step} is damaged (${s.reason}); using the newest whole one\n`).join("")}${e.restartedFromStart ? "no checkpoint to continue from: starting again from step 0\n" : ""}training ${e.trainableParameters.toLocaleString("en")} parameters (${e.trainablePercent.toFixed(3)}% of the model) for ${e.totalSteps} steps on ${e.backend}${e.resumedFromStep !== null ? `, resuming at step ${e.resumedFromStep}` : ""}`;
     case "step":
       return `step ${e.step}/${e.totalSteps}  epoch ${e.epoch.toFixed(2)}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.tokensPerSecond.toFixed(0)} tok/s  ETA ${Math.round(e.etaSeconds)} s`;
     case "eval":

@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoraWeights } from "../lora/LoraAdapter";
@@ -25,6 +27,8 @@ interface TensorIndexEntry {
 }
 
 const PREFIX = "step-";
+/** Written after the data files: their sizes and sha256, so a resume can tell a damaged checkpoint from a whole one. */
+const MANIFEST = "manifest.json";
 
 /** The one write the store does, injectable so tests can make it fail like a full disk. */
 export type WriteSynced = (path: string, chunks: ArrayBufferView[]) => Promise<void>;
@@ -89,25 +93,111 @@ async function writeContent<S, C>(tmp: string, step: number, content: Checkpoint
 
   await write(join(tmp, "tensors.bin"), chunks);
   const meta = { version: 1, step, state: content.state, config: content.config, optimizerStep: content.optimizer.step, tensors: index };
-  await write(join(tmp, "checkpoint.json"), [new TextEncoder().encode(JSON.stringify(meta))]);
+  const metaBytes = new TextEncoder().encode(JSON.stringify(meta));
+  await write(join(tmp, "checkpoint.json"), [metaBytes]);
+  const files: Record<string, { bytes: number; sha256: string }> = {
+    "tensors.bin": { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), sha256: sha256Of(chunks) },
+    "checkpoint.json": { bytes: metaBytes.byteLength, sha256: sha256Of([metaBytes]) },
+  };
+  await write(join(tmp, MANIFEST), [new TextEncoder().encode(JSON.stringify({ version: 1, step, files }))]);
 }
 
-/** The newest complete checkpoint in DIR, or null when there is none. */
-export async function loadLatestCheckpoint<S, C>(dir: string): Promise<(CheckpointContent<S, C> & { path: string; step: number }) | null> {
+function sha256Of(chunks: ArrayBufferView[]): string {
+  const hash = createHash("sha256");
+  for (const c of chunks) hash.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+  return hash.digest("hex");
+}
+
+/** Whether DIR holds at least one checkpoint (whole or not: resume then says which it used). */
+export function hasCheckpoint(dir: string): boolean {
+  try {
+    return existsSync(dir) && readdirSync(dir).some((n) => n.startsWith(PREFIX));
+  } catch {
+    return false;
+  }
+}
+
+/** A checkpoint that failed verification on resume, and why. */
+export interface SkippedCheckpoint {
+  path: string;
+  step: number;
+  reason: string;
+}
+
+/** No whole checkpoint in a folder that has some: says which files are damaged and what to do. */
+export class CheckpointDamagedError extends Error {
+  override name = "CheckpointDamaged";
+}
+
+export type LoadedCheckpoint<S, C> = CheckpointContent<S, C> & { path: string; step: number; skipped: SkippedCheckpoint[] };
+
+/**
+ * The newest whole checkpoint in DIR, or null when there is none. Each is verified first (manifest sizes and
+ * sha256, then the index); a damaged newer one is skipped and listed in `skipped`, so the caller can say so.
+ * When every checkpoint is damaged, throws CheckpointDamagedError naming the files and what to do.
+ */
+export async function loadLatestCheckpoint<S, C>(dir: string): Promise<LoadedCheckpoint<S, C> | null> {
   const all = await listCheckpoints(dir).catch(() => [] as string[]);
-  const latest = all.at(-1);
-  if (!latest) return null;
-  const path = join(dir, latest);
-  const meta = JSON.parse(await readFile(join(path, "checkpoint.json"), "utf8"));
-  const bin = await readFile(join(path, "tensors.bin"));
+  if (all.length === 0) return null;
+  const skipped: SkippedCheckpoint[] = [];
+  for (const name of [...all].reverse()) {
+    const path = join(dir, name);
+    try {
+      return { ...(await loadCheckpoint<S, C>(path)), skipped };
+    } catch (error) {
+      skipped.push({ path, step: Number(name.slice(PREFIX.length)), reason: (error as Error).message });
+    }
+  }
+  throw new CheckpointDamagedError(
+    `no whole checkpoint in ${dir}: ${skipped.map((s) => s.reason).join("; ")}; to start the run again from the beginning, delete the folder ${dir} and resume`,
+  );
+}
+
+/** Reads and verifies one checkpoint folder; throws an error naming the damaged file. */
+async function loadCheckpoint<S, C>(path: string): Promise<CheckpointContent<S, C> & { path: string; step: number }> {
+  const read = async (file: string) => {
+    try {
+      return await readFile(join(path, file));
+    } catch (error) {
+      throw new Error(`${join(path, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+  };
+  const bin = await read("tensors.bin");
+  const metaBytes = await read("checkpoint.json");
+  // Checkpoints written before manifests existed are read without one (the index checks below still apply).
+  if (existsSync(join(path, MANIFEST))) {
+    let manifest: { files: Record<string, { bytes: number; sha256: string }> };
+    try {
+      manifest = JSON.parse((await read(MANIFEST)).toString("utf8"));
+    } catch (error) {
+      throw new Error(`${join(path, MANIFEST)} is damaged (${(error as Error).message})`);
+    }
+    for (const [file, bytes] of [["tensors.bin", bin], ["checkpoint.json", metaBytes]] as const) {
+      const want = manifest.files?.[file];
+      if (!want) throw new Error(`${join(path, MANIFEST)} does not list ${file}`);
+      if (bytes.byteLength !== want.bytes) throw new Error(`${join(path, file)} is damaged: ${bytes.byteLength} bytes instead of ${want.bytes}`);
+      if (sha256Of([bytes]) !== want.sha256) throw new Error(`${join(path, file)} is damaged: its sha256 differs from the one written with it`);
+    }
+  }
+  let meta: { step: number; state: S; config: C; optimizerStep: number; tensors: TensorIndexEntry[] };
+  try {
+    meta = JSON.parse(metaBytes.toString("utf8"));
+  } catch (error) {
+    throw new Error(`${join(path, "checkpoint.json")} is damaged (${(error as Error).message})`);
+  }
+  if (bin.byteLength % 4 !== 0) throw new Error(`${join(path, "tensors.bin")} is damaged: ${bin.byteLength} bytes is not a whole number of float32 values`);
   const floats = new Float32Array(bin.buffer, bin.byteOffset, bin.byteLength / 4);
   const groups: Record<TensorIndexEntry["group"], LoraWeights> = { adapter: {}, best: {}, adam_m: {}, adam_v: {} };
-  for (const e of meta.tensors as TensorIndexEntry[]) {
-    if (e.offset + e.length > floats.length) throw new Error(`checkpoint ${path} is damaged: tensor ${e.name} lies past the end of tensors.bin`);
+  for (const e of meta.tensors ?? []) {
+    if (e.offset + e.length > floats.length) throw new Error(`${join(path, "tensors.bin")} is damaged: tensor ${e.name} lies past its end`);
     groups[e.group][e.name] = { shape: e.shape, values: floats.slice(e.offset, e.offset + e.length) };
   }
   const moments: AdamWState["moments"] = {};
-  for (const [n, m] of Object.entries(groups.adam_m)) moments[n] = { m: m.values, v: groups.adam_v[n]!.values };
+  for (const [n, m] of Object.entries(groups.adam_m)) {
+    const v = groups.adam_v[n];
+    if (!v) throw new Error(`${join(path, "checkpoint.json")} is damaged: no second moment for ${n}`);
+    moments[n] = { m: m.values, v: v.values };
+  }
   return {
     path,
     step: meta.step,

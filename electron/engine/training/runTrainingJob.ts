@@ -1,12 +1,13 @@
-import { appendFileSync, mkdirSync } from "node:fs";
-import { rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { appendFileSync, mkdirSync, statSync, truncateSync } from "node:fs";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { initTfjs } from "../../../native-deps/tfjsBackend";
 import { openGguf } from "../gguf/GgufFile";
 import { LoraAdapter } from "../lora/LoraAdapter";
 import { writeLoraGguf } from "../lora/writeLoraGguf";
 import { LlamaModel } from "../model/LlamaModel";
 import { loadLatestCheckpoint } from "./checkpointStore";
+import { DiskFullError, isDiskFull } from "./DiskFullError";
 import { readSequences } from "./readSequences";
 import { Trainer, type TrainerCheckpoint } from "./Trainer";
 import type { TrainerControl } from "./TrainerControl";
@@ -25,23 +26,66 @@ export interface TrainingOutcome {
   trainablePercent: number;
   backend: string;
   trainingSeconds: number;
+  /** Set by the worker when a signal (Ctrl-C, SIGTERM) or its parent's end stopped the run after a checkpoint. */
+  stoppedBy?: "SIGINT" | "SIGTERM" | "parent-gone";
 }
 
+/** The file writes of a run that tests replace to make them fail like a full disk. */
+export interface RunFileIo {
+  appendLine(path: string, line: string): void;
+}
+
+const realIo: RunFileIo = { appendLine: (path, line) => appendFileSync(path, line) };
+
+/**
+ * Appends events to metrics.jsonl so that a failed write (a full disk) leaves no torn line behind: the file is
+ * cut back to its last whole line and a DiskFullError names it. After that it writes nothing more (the events
+ * still reach `emit`; the Trainer reports the failure through it).
+ */
+export function metricsWriter(metricsPath: string, runDir: string, io: RunFileIo = realIo): (e: TrainingEvent) => void {
+  let broken = false;
+  return (e) => {
+    if (broken) return;
+    const line = JSON.stringify({ time: new Date().toISOString(), ...e }) + "\n";
+    let size = 0;
+    try {
+      size = statSync(metricsPath).size;
+    } catch {
+      size = 0;
+    }
+    try {
+      io.appendLine(metricsPath, line);
+    } catch (error) {
+      broken = true;
+      try {
+        if (statSync(metricsPath).size > size) truncateSync(metricsPath, size);
+      } catch {
+        // nothing written, or the file is gone: nothing to cut back
+      }
+      if (isDiskFull(error)) throw new DiskFullError(metricsPath, (error as NodeJS.ErrnoException).code!, runDir);
+      throw error;
+    }
+  };
+}
 /**
  * One training run in this process (the worker): loads the model and the prepared sequences, trains, and
  * writes the adapters. Every event is appended to outDir/metrics.jsonl as it happens (so a crash loses none)
  * and passed to `emit`.
  */
-export async function runTrainingJob(job: TrainJob, control: TrainerControl, emit: (e: TrainingEvent) => void): Promise<TrainingOutcome> {
+export async function runTrainingJob(job: TrainJob, control: TrainerControl, emit: (e: TrainingEvent) => void, io: RunFileIo = realIo): Promise<TrainingOutcome> {
   mkdirSync(job.outDir, { recursive: true });
   const metricsPath = join(job.outDir, "metrics.jsonl");
+  const write = metricsWriter(metricsPath, job.outDir, io);
   const record = (e: TrainingEvent) => {
-    appendFileSync(metricsPath, JSON.stringify({ time: new Date().toISOString(), ...e }) + "\n");
-    emit(e);
+    try {
+      write(e);
+    } finally {
+      emit(e);
+    }
   };
   const checkpointDir = join(job.outDir, "checkpoints");
+  // Resume without any checkpoint (stopped before the first one) starts again from the beginning and says so.
   const resume = job.resume ? await loadLatestCheckpoint<TrainerCheckpoint["state"], TrainerCheckpoint["config"]>(checkpointDir) : null;
-  if (job.resume && !resume) throw new Error(`no checkpoint to resume from in ${checkpointDir}`);
   const train = await readSequences(job.trainPath);
   const validation = job.validationPath ? await readSequences(job.validationPath) : [];
   const { backend } = await initTfjs(job.backend ? { prefer: job.backend } : {});
@@ -66,14 +110,23 @@ export async function runTrainingJob(job: TrainJob, control: TrainerControl, emi
       validationExamples: validation.length,
       backend,
       resumedFromStep: resume ? resume.step : null,
+      ...(job.resume && !resume ? { restartedFromStart: true } : {}),
+      ...(resume?.skipped.length ? { skippedCheckpoints: resume.skipped.map((s) => ({ step: s.step, reason: s.reason })) } : {}),
     });
     const result = await trainer.run();
     // Note: a content hash is not needed here; exports for chat name files by hash (node-llama-cpp caches by path).
     const adapterPath = join(job.outDir, "adapter.gguf");
     const lastAdapterPath = join(job.outDir, "adapter-last.gguf");
     const arch = model.config.arch;
-    await writeLoraGguf(lastAdapterPath, result.last, job.config.lora, arch);
-    await writeLoraGguf(adapterPath, result.best ?? result.last, job.config.lora, arch);
+    for (const [path, weights] of [[lastAdapterPath, result.last], [adapterPath, result.best ?? result.last]] as const) {
+      try {
+        await writeLoraGguf(path, weights, job.config.lora, arch);
+      } catch (error) {
+        await rm(path, { force: true }).catch(() => {});
+        if (isDiskFull(error)) throw new DiskFullError(path, (error as NodeJS.ErrnoException).code!, job.outDir);
+        throw error;
+      }
+    }
     return {
       reason: result.reason,
       adapterPath,
@@ -94,9 +147,18 @@ export async function runTrainingJob(job: TrainJob, control: TrainerControl, emi
   }
 }
 
-/** Writes JSON atomically (temp file, then rename). */
-export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+/**
+ * Writes JSON atomically (temp file, then rename). A failed write removes its temp file; a full disk becomes a
+ * DiskFullError naming the file (the run folder is the file's folder).
+ */
+export async function writeJsonAtomic(path: string, value: unknown, write: (path: string, text: string) => Promise<void> = (p, t) => writeFile(p, t)): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(value, null, 2) + "\n");
-  await rename(tmp, path);
+  try {
+    await write(tmp, JSON.stringify(value, null, 2) + "\n");
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => {});
+    if (isDiskFull(error)) throw new DiskFullError(path, (error as NodeJS.ErrnoException).code!, dirname(path));
+    throw error;
+  }
 }

@@ -11,6 +11,10 @@ export type TrainingEvent =
       validationExamples: number;
       backend: string;
       resumedFromStep: number | null;
+      /** Resume was asked for but no checkpoint had been saved: the run started again from step 0. */
+      restartedFromStart?: boolean;
+      /** Newer checkpoints found damaged on resume and passed over for an older, whole one. */
+      skippedCheckpoints?: { step: number; reason: string }[];
     }
   | {
       type: "step";
