@@ -1,9 +1,19 @@
 import si from "systeminformation";
-import { initTfjs, type BackendAttempt, type TfjsBackendName } from "./tfjsBackend";
+import { initTfjs, releaseTfjs, type BackendAttempt, type TfjsBackendName } from "./tfjsBackend";
+import type { WebgpuAdapterSummary } from "./webgpu/WebgpuAdapterSummary";
 import { fastWasmKernelsActive } from "./wasmKernels/registerFastWasmKernels";
 
 export interface DoctorReport {
-  tfjs: { backend: TfjsBackendName; attempts: BackendAttempt[]; fastWasmKernels: boolean; version: string };
+  tfjs: {
+    backend: TfjsBackendName;
+    attempts: BackendAttempt[];
+    fastWasmKernels: boolean;
+    version: string;
+    /** The WebGPU adapter Dawn offered (chosen or not), absent where there is none. */
+    webgpuAdapter?: WebgpuAdapterSummary;
+    /** One line when WebGPU was not used: why, and the backend used instead. */
+    gpuNotice?: string;
+  };
   llamaCpp: { ok: boolean; gpu: false | "metal" | "cuda" | "vulkan"; buildType?: string; gpuDevices: string[]; vram?: { total: number; free: number }; error?: string };
   machine: {
     os: string;
@@ -26,12 +36,18 @@ export async function runDoctor(): Promise<DoctorReport> {
 
 async function probeTfjs(): Promise<DoctorReport["tfjs"]> {
   const init = await initTfjs();
-  return {
+  const webgpuAdapter = init.attempts.find((a) => a.name === "webgpu")?.adapter;
+  const report = {
     backend: init.backend,
     attempts: init.attempts,
     fastWasmKernels: init.backend === "wasm" && fastWasmKernelsActive(init.tf),
     version: init.tf.version_core,
+    ...(webgpuAdapter && { webgpuAdapter }),
+    ...(init.gpuNotice && { gpuNotice: init.gpuNotice }),
   };
+  // The doctor only looks: give the GPU back (a held Dawn device keeps the process from exiting).
+  await releaseTfjs();
+  return report;
 }
 
 /** llama.cpp's build and GPU as node-llama-cpp reports them; also used by the app's hardware probe. */

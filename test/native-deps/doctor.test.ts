@@ -1,13 +1,18 @@
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { DoctorReport } from "../../native-deps/doctor";
+import { SWIFTSHADER_ICD, swiftShaderEnv } from "./swiftShader";
 
 const run = promisify(execFile);
 
-async function doctorJson(env: Record<string, string> = {}): Promise<{ report: DoctorReport; stdout: string; ms: number }> {
+async function doctorJson(env: Record<string, string> = {}, args: string[] = ["--json"]): Promise<{ report: DoctorReport; stdout: string; ms: number }> {
   const t0 = performance.now();
-  const { stdout } = await run(process.execPath, ["bin/lora-studio.js", "doctor", "--json"], { env: { ...process.env, ...env }, timeout: 60_000 });
+  // No Vulkan driver unless a test gives one: Dawn then finds no adapter (as on a machine without a GPU driver).
+  const base = { ...process.env, VK_ICD_FILENAMES: "/nonexistent/icd.json" };
+  const { stdout } = await run(process.execPath, ["bin/lora-studio.js", "doctor", ...args], { env: { ...base, ...env }, timeout: 60_000 });
+  if (!args.includes("--json")) return { report: undefined as never, stdout, ms: performance.now() - t0 };
   return { report: JSON.parse(stdout) as DoctorReport, stdout, ms: performance.now() - t0 };
 }
 
@@ -22,12 +27,16 @@ describe("lora-studio doctor --json", () => {
     expect(report.tfjs.version).toMatch(/^4\.22\./);
     expect(report.tfjs.attempts.map((a) => [a.name, a.ok])).toEqual([
       ["tensorflow-gpu", false],
+      ["webgpu", false],
       ["tensorflow", false],
       ["wasm", true],
       ["cpu", false],
     ]);
-    for (const a of report.tfjs.attempts.slice(0, 2)) expect(a.reason).toMatch(/^not installed \(optional dependency/);
-    expect(report.tfjs.attempts[3].reason).toBe("skipped: a preferred backend loaded");
+    for (const a of [report.tfjs.attempts[0], report.tfjs.attempts[2]]) expect(a.reason).toMatch(/^not installed \(optional dependency/);
+    expect(report.tfjs.attempts[1].reason).toMatch(/^Dawn found no WebGPU adapter on this machine/);
+    expect(report.tfjs.webgpuAdapter).toBeUndefined();
+    expect(report.tfjs.gpuNotice).toMatch(/^WebGPU not used: Dawn found no WebGPU adapter on this machine.*; training on wasm instead$/);
+    expect(report.tfjs.attempts[4].reason).toBe("skipped: a preferred backend loaded");
 
     expect(report.llamaCpp.ok).toBe(true);
     expect(report.llamaCpp.gpu).toBe(false);
@@ -53,5 +62,29 @@ describe("lora-studio doctor --json", () => {
     const { error } = JSON.parse((failure as { stdout: string }).stdout) as { error: { code: string; message: string } };
     expect(error.code).toBe("BackendUnavailableError");
     expect(error.message).toMatch(/^tfjs backend "tensorflow" could not load: tensorflow: not installed/);
+  });
+
+  const swiftShader = existsSync(SWIFTSHADER_ICD);
+  if (!swiftShader) console.info(`doctor's WebGPU adapter tests skipped: ${SWIFTSHADER_ICD} is absent`);
+
+  it.skipIf(!swiftShader)("names a software adapter, why it was refused and the backend used instead", async () => {
+    const { report } = await doctorJson(swiftShaderEnv());
+    expect(report.tfjs.backend).toBe("wasm");
+    expect(report.tfjs.webgpuAdapter).toMatchObject({ vendor: "google", architecture: "swiftshader", isFallbackAdapter: true });
+    expect(report.tfjs.webgpuAdapter!.maxBufferSize).toBeGreaterThan(0);
+    expect(report.tfjs.webgpuAdapter!.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    expect(report.tfjs.attempts[1]).toMatchObject({ name: "webgpu", ok: false });
+    expect(report.tfjs.attempts[1].reason).toMatch(/^SwiftShader is a software adapter/);
+    const { stdout } = await doctorJson(swiftShaderEnv(), []);
+    expect(stdout).toMatch(/^WebGPU adapter: google swiftshader \(SwiftShader driver [^)]*\), buffers up to \d+ MiB, bindings up to \d+ MiB, fallback adapter$/m);
+    expect(stdout).toMatch(/^WebGPU not used: SwiftShader is a software adapter .*; training on wasm instead$/m);
+  });
+
+  it.skipIf(!swiftShader)("uses the software adapter when forced, and the process still exits", async () => {
+    const { report, ms } = await doctorJson({ ...swiftShaderEnv(), LORA_STUDIO_BACKEND: "webgpu" });
+    expect(report.tfjs.backend).toBe("webgpu");
+    expect(report.tfjs.attempts).toEqual([{ name: "webgpu", ok: true, reason: "forced", adapter: report.tfjs.webgpuAdapter }]);
+    expect(report.tfjs.gpuNotice).toBeUndefined();
+    expect(ms).toBeLessThan(30_000);
   });
 });

@@ -21,7 +21,7 @@ export const CalibrationOptionsSchema = z.object({
   quantizedBase: z.boolean().default(false),
   /** Timed steps after one warm-up step. */
   steps: z.number().int().min(1).max(50).default(2),
-  backend: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  backend: z.enum(["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"]).optional(),
 });
 export type CalibrationOptions = z.input<typeof CalibrationOptionsSchema>;
 

@@ -69,7 +69,7 @@ const supportsQuantizedBase = "quantizedBase" in TrainConfigSchema.shape;
 export function chooseSettings(input: SettingsInput): Settings {
   const { hardware: hw, model, data } = input;
   const backend = chooseBackend(hw);
-  const gpu = backend.value === "tensorflow-gpu";
+  const gpu = gpuBackend(backend.value);
   const vram = hw.llamaCpp.vramFreeMb ?? hw.gpus.find((g) => g.vramMb)?.vramMb ?? null;
   const availableMb = gpu && vram ? vram : hw.memory.availableMb;
   const limit: Settings["memory"]["limit"] = gpu && vram ? "vram" : "ram";
@@ -115,11 +115,14 @@ export function chooseSettings(input: SettingsInput): Settings {
   );
 }
 
+const gpuBackend = (name: TfjsBackendName) => name === "tensorflow-gpu" || name === "webgpu";
+
 function chooseBackend(hw: SettingsInput["hardware"]): Choice<TfjsBackendName> {
   const chosen = hw.tfjs.chosen ?? "cpu";
   const others = hw.tfjs.backends.filter((b) => !b.ok && b.name !== chosen).map((b) => b.name);
   const why: Record<TfjsBackendName, Localized> = {
     "tensorflow-gpu": { en: "TensorFlow with the GPU loaded: training runs on the graphics card.", zh: "已加载 GPU 版 TensorFlow：在显卡上训练。" },
+    webgpu: { en: "WebGPU on this computer's graphics card: training runs on the GPU.", zh: "使用本机显卡的 WebGPU：在 GPU 上训练。" },
     tensorflow: { en: "Native TensorFlow loaded: the fastest way to train on this CPU.", zh: "已加载原生 TensorFlow：这是本机 CPU 上最快的训练方式。" },
     wasm: {
       en: `WebAssembly is the fastest backend that loads here${others.length ? ` (${others.join(", ")} did not load)` : ""}; it trains on the CPU with up to 4 GB of tensors.`,
@@ -167,7 +170,7 @@ function assemble(p: Picked): Settings {
       : { en: `${p.seqLen} tokens, a common default; give your data to size it to your examples.`, zh: `${p.seqLen} 个词元，常用默认值；提供数据后可按样本长度确定。` };
   const gradAccum = p.effective / p.batchSize;
   const batchReason: Localized = p.batchSize === p.batches[0]
-    ? { en: `${p.batchSize} sequences per pass, the most that helps on this ${p.backend.value === "tensorflow-gpu" ? "GPU" : "CPU"} for an effective batch of ${p.effective}; predicted peak ${budget}.`, zh: `每次前向 ${p.batchSize} 条序列，在有效批大小 ${p.effective} 下对本机${p.backend.value === "tensorflow-gpu" ? " GPU" : " CPU"}最有利；预计峰值 ${budgetZh}。` }
+    ? { en: `${p.batchSize} sequences per pass, the most that helps on this ${gpuBackend(p.backend.value) ? "GPU" : "CPU"} for an effective batch of ${p.effective}; predicted peak ${budget}.`, zh: `每次前向 ${p.batchSize} 条序列，在有效批大小 ${p.effective} 下对本机${gpuBackend(p.backend.value) ? " GPU" : " CPU"}最有利；预计峰值 ${budgetZh}。` }
     : { en: `${p.batchSize} sequences per pass: a larger batch would not fit in memory; predicted peak ${budget}.`, zh: `每次前向 ${p.batchSize} 条序列：更大的批放不进内存；预计峰值 ${budgetZh}。` };
   const accumReason: Localized = {
     en: `${gradAccum} micro-batches per update gives an effective batch of ${p.effective}${p.effective < 8 ? ` (only ${p.trainExamples} training examples)` : ", in the 8 to 16 range that fine-tuning recipes converge on"}.`,

@@ -9,7 +9,7 @@ import { tokenizeWithModel } from "../../engine/inference/tokenizeWithModel";
 import type { TfjsBackendName } from "../../../native-deps/tfjsBackend";
 
 const ENGINES = ["tfjs", "llama.cpp"] as const;
-const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const satisfies readonly TfjsBackendName[];
+const BACKENDS = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const satisfies readonly TfjsBackendName[];
 
 export interface ScoreResult {
   engine: (typeof ENGINES)[number];

@@ -13,7 +13,7 @@ export const TrainJobSchema = z.object({
   outDir: z.string().min(1),
   config: TrainConfigSchema,
   /** Force a tfjs backend (default: the first that loads). */
-  backend: z.enum(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]).optional(),
+  backend: z.enum(["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"]).optional(),
   /** Continue from the newest checkpoint in outDir/checkpoints. */
   resume: z.boolean().default(false),
 });

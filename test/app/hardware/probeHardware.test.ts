@@ -20,7 +20,7 @@ describe("probeHardware", () => {
     expect(first.memory.availableMb).toBeGreaterThan(0);
     expect(first.os.length).toBeGreaterThan(0);
     expect(first.tfjs.chosen).toBe("wasm"); // tfjs-node is not installed here
-    expect(first.tfjs.backends.map((b) => b.name)).toEqual(["tensorflow-gpu", "tensorflow", "wasm", "cpu"]);
+    expect(first.tfjs.backends.map((b) => b.name)).toEqual(["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"]);
     expect(first.llamaCpp.ok).toBe(true);
     expect(Array.isArray(first.gpus)).toBe(true);
     const started = performance.now();
