@@ -42,7 +42,11 @@ function bootId(): string | null {
 export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: number) => boolean; command?: string } = {}): Promise<RunFolderLock> {
   const dir = resolve(outDir);
   const isAlive = options.isAlive ?? pidAlive;
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new TrainInputError(`output folder ${dir} cannot be created (${(error as Error).message.split("\n")[0]}); choose another --out folder`);
+  }
   const path = join(dir, ".lock");
   const me: LockOwner = { pid: process.pid, host: hostname(), boot: bootId(), since: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(" ") };
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -68,10 +72,11 @@ export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: n
         },
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") throw new TrainInputError(`output folder ${dir} is not writable (${code ?? (error as Error).message}); choose another --out folder`);
     }
     const owner = await readOwner(path);
-    if (owner && owner.pid !== process.pid && (owner.host !== me.host || ((owner.boot === null || owner.boot === me.boot) && isAlive(owner.pid)))) {
+    if (owner && (owner.host !== me.host || ((owner.boot === null || owner.boot === me.boot) && isAlive(owner.pid)))) {
       throw new RunFolderBusyError(
         `${dir} is being trained by another process (pid ${owner.pid}${owner.host !== me.host ? ` on ${owner.host}` : ""}, since ${owner.since}); wait for it to end, or stop it first`,
       );
@@ -80,7 +85,7 @@ export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: n
       await new Promise((r) => setTimeout(r, 200)); // a writer between creating the lock and filling it in
       continue;
     }
-    // Stale (its process is gone), our own leftover, or unreadable (a writer that died between create and write):
+    // Stale (its process is gone), or unreadable (a writer that died between create and write):
     // move it aside atomically; whoever renames it first takes the lock on the next try.
     const aside = `${path}.stale-${process.pid}-${attempt}`;
     try {

@@ -11,6 +11,7 @@ import { resolveHome } from "../../app/store/resolveHome";
 import { join } from "node:path";
 import type { RunRecord } from "../../app/training/RunRecord";
 import { formatConfigError } from "../formatConfigError";
+import { lockRunFolder, type RunFolderLock } from "../../app/training/lockRunFolder";
 
 const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
 
@@ -91,8 +92,8 @@ export const trainCommand: Command<RunRecord> = {
         if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
         const explicit = explicitSettings(args);
         const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
-        await checkTrainInputs(request, explicit.seqLen);
         lock = await lockRunFolder(out);
+        await checkTrainInputs(request, explicit.seqLen);
         let config: TrainConfig;
         if (args.values.defaults === true) {
           config = TrainConfigSchema.parse(explicit);
