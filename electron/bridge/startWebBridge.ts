@@ -80,6 +80,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<WebBrid
         handled = Promise.reject(error);
       }
       handled.catch((error: unknown) => {
+        // A client that went away mid-request is nobody's error.
+        if (req.destroyed && (req.socket?.destroyed ?? true)) return void res.destroy();
         console.error(`lora-studio web: ${req.method} ${String(req.url).split("?")[0]} failed:`, error);
         if (!res.headersSent && !res.destroyed) sendJson(res, 500, { ok: false, error: { code: "internal", message: "the bridge could not handle this request; see the terminal running lora-studio web" } });
         else res.destroy();

@@ -178,6 +178,11 @@ describe("uploads (issue 17.3)", () => {
       await new Promise((done) => setTimeout(done, 100));
       expect(readdirSync(join(s.studio.home, "uploads"))).toEqual([]);
       expect((await raw(p, { path: "/", headers: { [TOKEN_HEADER]: s.bridge.token } })).status).toBe(200);
+      // The WebSocket is not an upload: it stays open however long it idles.
+      const ws = await WsClient.open(p, { [TOKEN_HEADER]: s.bridge.token });
+      await new Promise((done) => setTimeout(done, 700));
+      expect((await ws.call("listProjects", {})).ok).toBe(true);
+      ws.close();
     } finally {
       await s.close();
     }
