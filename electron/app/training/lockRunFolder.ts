@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { pidAlive } from "../store/markInterruptedRuns";
@@ -49,7 +49,7 @@ export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: n
   }
   const path = join(dir, ".lock");
   const me: LockOwner = { pid: process.pid, host: hostname(), boot: bootId(), since: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(" ") };
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     try {
       const handle = await open(path, "wx");
       try {
@@ -85,17 +85,32 @@ export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: n
       await new Promise((r) => setTimeout(r, 200)); // a writer between creating the lock and filling it in
       continue;
     }
-    // Stale (its process is gone), or unreadable (a writer that died between create and write):
-    // move it aside atomically; whoever renames it first takes the lock on the next try.
-    const aside = `${path}.stale-${process.pid}-${attempt}`;
-    try {
-      await rename(path, aside);
-      await rm(aside, { force: true });
-    } catch {
-      // another process took it over first
-    }
+    // Stale (its process is gone), or unreadable: removed under a second O_EXCL file, so that of two processes
+    // taking it over only one removes it (the other could otherwise remove the first one's fresh lock).
+    await takeOver(path, owner);
   }
   throw new RunFolderBusyError(`${dir} is being locked by other processes at the same time; try again`);
+}
+
+async function takeOver(path: string, stale: LockOwner | null): Promise<void> {
+  const guard = `${path}.takeover`;
+  let handle;
+  try {
+    handle = await open(guard, "wx");
+  } catch {
+    // Someone else is taking it over; a guard left by a process that died mid-takeover is old and removed.
+    const s = await stat(guard).catch(() => null);
+    if (s && Date.now() - s.mtimeMs > 10_000) await rm(guard, { force: true });
+    await new Promise((r) => setTimeout(r, 50));
+    return;
+  }
+  try {
+    await handle.close();
+    const now = await readOwner(path);
+    if (JSON.stringify(now) === JSON.stringify(stale)) await rm(path, { force: true });
+  } finally {
+    await rm(guard, { force: true });
+  }
 }
 
 async function recentlyWritten(path: string): Promise<boolean> {
