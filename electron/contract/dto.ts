@@ -115,6 +115,10 @@ export interface DownloadProgress {
   error: string | null;
   /** When done: the registered model. */
   modelId: string | null;
+  /** When done: the file's sha256 (recorded with the model), to compare with the source's. */
+  sha256?: string;
+  /** When done: whether that hash matched a published one (else the file was only validated as GGUF). */
+  verified?: boolean;
 }
 
 /** A file the user chose or uploaded, as the api knows it (paths outside those are refused). */

@@ -7,6 +7,7 @@ import type { StudioApiImpl } from "../../contract/StudioApi";
 import { inspectModel } from "../../engine/gguf/inspectModel";
 import { ensureDemoModel } from "../demo/ensureDemoModel";
 import { catalogEntries, CATALOG, type CatalogItem } from "../models/catalog";
+import { insecureCatalogFromEnv } from "../models/checkDownloadUrl";
 import { DownloadError, downloadModel } from "../models/downloadModel";
 import { defaultModelRoots, findLocalModels, hasGgufMagic, type ModelRoot } from "../models/findLocalModels";
 import { addBaseModel, findBaseModel, listBaseModels } from "../store/baseModels";
@@ -21,6 +22,13 @@ export interface ModelsOptions {
   catalog?: readonly CatalogItem[];
   /** Base URL the catalog's files are fetched from (default: LORA_STUDIO_CATALOG_URL, else each entry's own URL). */
   catalogUrl?: string;
+  /**
+   * Allow a plain-http catalog mirror (`lora-studio web --insecure-catalog`; default: LORA_STUDIO_INSECURE_CATALOG=1).
+   * Off, an http address is refused before anything is fetched.
+   */
+  insecureCatalog?: boolean;
+  /** Certificate authorities trusted for the catalog's https server instead of the system's (tests: a self-signed one). */
+  catalogCa?: string | Buffer;
   /** Folders findLocalModels scans (default: LM Studio, Ollama, Jan, Downloads and <home>/models). */
   modelRoots?: ModelRoot[];
 }
@@ -30,6 +38,7 @@ export function modelsApi(ctx: ApiContext, options: ModelsOptions = {}): ModelsA
   const { db } = ctx;
   const modelsDir = join(ctx.home, "models");
   const catalog = () => catalogEntries(options.catalog ?? CATALOG, options.catalogUrl ?? process.env.LORA_STUDIO_CATALOG_URL);
+  const allowHttp = options.insecureCatalog ?? insecureCatalogFromEnv();
   const downloads = new Map<string, { catalogId: string; controller: AbortController }>();
   ctx.onDispose(() => {
     for (const d of downloads.values()) d.controller.abort(new DOMException("LoRA Studio is closing", "AbortError"));
@@ -52,16 +61,21 @@ export function modelsApi(ctx: ApiContext, options: ModelsOptions = {}): ModelsA
       if (last) ctx.events.flush(key);
     };
     try {
+      if (allowHttp && item.url.startsWith("http:")) console.warn(`LoRA Studio: downloading ${item.url} over plain http (insecure catalog mirror allowed); only its size and sha256 check protect it`);
       const done = await downloadModel({
         url: item.url,
         dest: join(modelsDir, item.file),
         sha256: item.sha256,
+        bytes: item.bytes,
+        allowHttp,
+        ...(options.catalogCa ? { ca: options.catalogCa } : {}),
         signal: controller.signal,
         onProgress: (p) => send({ receivedBytes: p.receivedBytes, totalBytes: p.totalBytes || base.totalBytes, status: p.phase }),
       });
       if (!(await hasGgufMagic(done.path))) throw new DownloadError(`${item.url} did not deliver a GGUF model file (it does not start with "GGUF"); check the catalog address`);
+      // register records the file's sha256 with the model before anything uses it.
       const model = await register(done.path);
-      send({ receivedBytes: done.bytes, totalBytes: done.bytes, status: "done", modelId: model.id }, true);
+      send({ receivedBytes: done.bytes, totalBytes: done.bytes, status: "done", modelId: model.id, sha256: done.sha256, verified: done.verified }, true);
     } catch (error) {
       if (controller.signal.aborted) send({ status: "cancelled", error: "cancelled; the part already downloaded is kept, and downloading again continues from there" }, true);
       else send({ status: "failed", error: (error as Error).message }, true);

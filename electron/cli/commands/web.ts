@@ -19,7 +19,7 @@ export const webCommand: Command<Result> = {
   name: "web",
   summary: "serve the app to your browser on 127.0.0.1 (the same app as the desktop window), until Ctrl-C",
   usage: [
-    "lora-studio web [--port N] [--home DIR] [--allow DIR ...] [--open] [--renderer DIR] [--threads N] [--json]",
+    "lora-studio web [--port N] [--home DIR] [--allow DIR ...] [--open] [--renderer DIR] [--threads N] [--insecure-catalog] [--json]",
     "",
     "  Prints one line, the address to open (it carries a secret token: anyone with it can use the app as you).",
     "  --port N        port on 127.0.0.1 (default: any free one)",
@@ -28,9 +28,10 @@ export const webCommand: Command<Result> = {
     "  --open          open the address in the default browser",
     "  --renderer DIR  the built pages (default dist/renderer; build them with `npm run build:renderer`)",
     "  --threads N     CPU threads for each llama.cpp chat context (default: llama.cpp's choice)",
+    "  --insecure-catalog  allow a plain-http model mirror (LORA_STUDIO_CATALOG_URL inside your network; with a warning)",
     "  --json          print {\"url\", \"port\", \"home\"} instead",
   ].join("\n"),
-  options: { port: { type: "string" }, home: { type: "string" }, allow: { type: "string", multiple: true }, open: { type: "boolean" }, renderer: { type: "string" }, threads: { type: "string" } },
+  options: { port: { type: "string" }, home: { type: "string" }, allow: { type: "string", multiple: true }, open: { type: "boolean" }, renderer: { type: "string" }, threads: { type: "string" }, "insecure-catalog": { type: "boolean" } },
   async run(args, io) {
     const port = optionalInt(args, "port", 0, 65535) ?? 0;
     const homeOption = optionalString(args, "home");
@@ -40,7 +41,9 @@ export const webCommand: Command<Result> = {
     const rendererDir = resolve(optionalString(args, "renderer") ?? DEFAULT_RENDERER);
 
     const threads = optionalInt(args, "threads", 1, 256);
-    const studio = createStudioApi({ home, door: "web", allow, ...(threads ? { chatThreads: threads } : {}) });
+    const insecureCatalog = args.values["insecure-catalog"] === true;
+    if (insecureCatalog) io.log("warning: --insecure-catalog: models may be downloaded over plain http from the catalog mirror, where only their size and sha256 checks protect them; use it only for a mirror inside your own network");
+    const studio = createStudioApi({ home, door: "web", allow, ...(insecureCatalog ? { insecureCatalog } : {}), ...(threads ? { chatThreads: threads } : {}) });
     let bridge;
     try {
       bridge = await startWebBridge({ studio, port, rendererDir });
