@@ -56,7 +56,7 @@ export function attachWebSocket(server: Server, studio: Studio, uploads: UploadS
         if (isBinary) return ws.close(1003, "text frames only");
         const parsed = parseClientFrame(data.toString());
         if (!parsed.ok) {
-          if (parsed.id === null) return ws.close(1007, parsed.message.slice(0, 120));
+          if (parsed.id === null) return ws.close(1007, closeReason(parsed.message));
           return send({ type: "result", id: parsed.id, ok: false, error: { code: "invalid-input", message: parsed.message } });
         }
         const { id, method, params } = parsed.frame;
@@ -83,6 +83,16 @@ export function attachWebSocket(server: Server, studio: Studio, uploads: UploadS
         wss.close(() => resolve());
       }),
   };
+}
+
+/** A close frame's reason is at most 123 bytes (ws throws beyond): cut between characters. */
+function closeReason(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch, "utf8") > 123) break;
+    out += ch;
+  }
+  return out;
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {

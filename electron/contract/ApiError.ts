@@ -17,7 +17,7 @@ export const API_ERROR_CODES = [
   "failed",
   /** The user or a newer request cancelled it. */
   "cancelled",
-  /** A bug: message says what happened; details has the stack. */
+  /** A bug: message says what happened; details has the error's name only (the stack goes to the log). */
   "internal",
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
