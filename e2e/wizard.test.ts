@@ -137,7 +137,11 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("setting-maxSteps").fill("24");
     await byTest("setting-seqLen").fill("192");
     await byTest("setting-evalEvery").fill("6");
+    // What to expect follows the edits, each setting says in plain words what it does, and choosing marks the step.
+    await expect.poll(() => byTest("settings-time").innerText(), { timeout: 30_000 }).toMatch(/\b24 steps\b/);
+    expect(await page.locator("#setting-help-gradientCheckpointing").innerText()).toMatch(/memory/i);
     await byTest("settings-accept").click();
+    await expect.poll(() => byTest("step-settings").locator(".Mui-completed").count()).toBeGreaterThan(0);
 
     // 5. Train: the chart fills as steps arrive, then the run finishes
     await expect.poll(() => byTest("train-start").isVisible().catch(() => false), { timeout: 30_000 }).toBe(true);

@@ -3,6 +3,7 @@ import { StudioApiError } from "../../contract/ApiError";
 import type { Localized, RecommendationView, TrainingMode, TrainSettings } from "../../contract/dto";
 import type { Params } from "../../contract/StudioApi";
 import { plannedSteps } from "../../engine/training/Trainer";
+import { predictPeakMemory } from "../hardware/predictPeakMemory";
 import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
 import type { Choice } from "../recommend/chooseSettings";
 import { recommendTrainConfig, type RecommendDeps, type Recommendation } from "../recommend/recommendTrainConfig";
@@ -81,7 +82,15 @@ export class RecommendationCache {
 }
 
 /** Runs the recommender for the project's model and data (or reuses its recent answer), and adjusts it for the mode. */
-export async function recommendForProject(db: Db, home: string, projectId: string, mode: TrainingMode, options: RecommendOptions, cache: RecommendationCache): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
+export async function recommendForProject(
+  db: Db,
+  home: string,
+  projectId: string,
+  mode: TrainingMode,
+  options: RecommendOptions,
+  cache: RecommendationCache,
+  overrides: Params<"startRun">["overrides"] = {},
+): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
   const training = await projectTraining(db, home, projectId);
   const rec = await cache.get(`${training.modelId}\u0000${training.datasetId}\u0000${training.valSplit}`, () =>
     recommendTrainConfig({
@@ -94,10 +103,34 @@ export async function recommendForProject(db: Db, home: string, projectId: strin
     }),
   );
   const config = applyMode(rec.config, mode);
-  return { view: recommendationView(rec, config, mode, training.valSplit), config, training };
+  return { view: recommendationView(rec, config, mode, training.valSplit, applyOverrides(config, overrides)), config, training };
 }
 
-function recommendationView(rec: Recommendation, config: TrainConfig, mode: TrainingMode, valSplit: number): RecommendationView {
+/**
+ * What the settings as edited predict: steps, peak memory (the fitted model, for the edited sequence, batch, rank and
+ * layers) and time (the calibrated tokens per second over the tokens the edited settings train).
+ */
+function predictionFor(rec: Recommendation, edited: TrainConfig): Pick<RecommendationView, "predicted" | "totalSteps"> {
+  const planned = rec.trainExamples !== null ? plannedSteps(edited, rec.trainExamples) : null;
+  const memory = { seqLen: edited.seqLen, batchSize: edited.batchSize, rank: edited.lora.rank, targets: edited.lora.targets, gradientCheckpointing: edited.gradientCheckpointing, quantizedBase: edited.quantizedBase };
+  const peakMemoryMb = predictPeakMemory(rec.shape, memory, rec.backend.value).peakMb;
+  const tps = rec.predicted.tokensPerSecond;
+  const perEpoch = tps && rec.data && rec.trainExamples !== null ? Math.round((rec.trainExamples * Math.min(rec.data.tokens.mean + 1, edited.seqLen)) / tps) : null;
+  const epochsRun = planned ? planned.totalSteps / planned.stepsPerEpoch : edited.epochs;
+  return {
+    predicted: {
+      peakMemoryMb,
+      budgetMb: rec.memory.budgetMb,
+      memoryLimit: rec.memory.limit,
+      secondsTotal: perEpoch !== null ? Math.round(perEpoch * epochsRun) : null,
+      secondsPerEpoch: perEpoch,
+      tokensPerSecond: tps,
+    },
+    totalSteps: planned?.totalSteps ?? null,
+  };
+}
+
+function recommendationView(rec: Recommendation, config: TrainConfig, mode: TrainingMode, valSplit: number, edited: TrainConfig): RecommendationView {
   const settings = trainSettings({ ...config, valSplit });
   const reasons: RecommendationView["reasons"] = [];
   const add = (key: keyof TrainSettings | "backend", choice: Choice<unknown>, value: unknown, modeChanged = false) => {
@@ -115,22 +148,5 @@ function recommendationView(rec: Recommendation, config: TrainConfig, mode: Trai
   add("epochs", rec.epochs, config.epochs, config.epochs !== rec.config.epochs);
   add("gradientCheckpointing", rec.gradientCheckpointing, config.gradientCheckpointing);
   add("quantizedBase", rec.quantizedBase, config.quantizedBase);
-  const totalSteps = rec.trainExamples !== null ? plannedSteps(config, rec.trainExamples).totalSteps : null;
-  const perEpoch = rec.predicted.secondsPerEpoch;
-  return {
-    mode,
-    settings,
-    reasons,
-    backend: rec.backend.value,
-    predicted: {
-      peakMemoryMb: rec.predicted.peakMemoryMb,
-      budgetMb: rec.memory.budgetMb,
-      memoryLimit: rec.memory.limit,
-      secondsTotal: perEpoch !== null ? Math.round(perEpoch * config.epochs) : null,
-      secondsPerEpoch: perEpoch,
-      tokensPerSecond: rec.predicted.tokensPerSecond,
-    },
-    totalSteps,
-    trainExamples: rec.trainExamples,
-  };
+  return { mode, settings, reasons, backend: rec.backend.value, ...predictionFor(rec, edited), trainExamples: rec.trainExamples };
 }

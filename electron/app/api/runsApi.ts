@@ -46,8 +46,8 @@ export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
   };
 
   return {
-    async recommend({ projectId, mode }) {
-      return (await recommendForProject(db, ctx.home, projectId, mode, options, recommendations)).view;
+    async recommend({ projectId, mode, overrides }) {
+      return (await recommendForProject(db, ctx.home, projectId, mode, options, recommendations, overrides)).view;
     },
     async startRun({ projectId, mode, overrides }) {
       getProject(db, projectId);

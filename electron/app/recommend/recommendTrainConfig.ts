@@ -2,7 +2,7 @@ import type { TrainConfig } from "../../engine/training/TrainConfig";
 import { inspectModel } from "../../engine/gguf/inspectModel";
 import type { Localized } from "../data/types";
 import { measureInChild } from "../hardware/measureInChild";
-import { modelShapeOf } from "../hardware/ModelShape";
+import { modelShapeOf, type ModelShape } from "../hardware/ModelShape";
 import { predictPeakMemory } from "../hardware/predictPeakMemory";
 import { probeHardware, type HardwareReport } from "../hardware/probeHardware";
 import type { CalibrationOptions, CalibrationResult } from "../hardware/runCalibrationSteps";
@@ -30,6 +30,8 @@ export interface RecommendDeps {
 
 export interface Recommendation extends Settings {
   model: { path: string; architecture: string; parameters: number; sha256: string };
+  /** The model's shape, for predicting the memory of other settings (the page's edits). */
+  shape: ModelShape;
   data: DataStats | null;
   hardware: { cpu: string; cores: number; ramAvailableMb: number; ramTotalMb: number; gpu: string | null };
   /** The prediction, the calibration's measurement, and the time it implies. */
@@ -90,6 +92,7 @@ export async function recommendTrainConfig(request: RecommendRequest): Promise<R
   return {
     ...final,
     model: { path: inspection.path, architecture: inspection.architecture, parameters: inspection.parameters, sha256: inspection.sha256 },
+    shape,
     data,
     hardware: { cpu: hardware.cpu.model, cores: hardware.cpu.physicalCores, ramAvailableMb: hardware.memory.availableMb, ramTotalMb: hardware.memory.totalMb, gpu },
     predicted: {

@@ -15,6 +15,9 @@ import { useTranslation } from "react-i18next";
 import type { TrainSettings } from "../../../electron/contract/dto";
 import { parseFieldText, SETTINGS_FIELDS, TARGETS, validateField } from "../settingsFields";
 
+/** A stored number as the user would type it: 0.21, not 0.21000000000000002. */
+const fieldText = (v: unknown) => (typeof v === "number" ? String(Number(v.toPrecision(6))) : String(v));
+
 /** Every TrainSettings field, validated as you type; valid changes become overrides, invalid ones are reported. */
 export function AdvancedSettings(props: {
   base: TrainSettings;
@@ -46,18 +49,23 @@ export function AdvancedSettings(props: {
       <Box sx={{ display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(220px, 1fr))", gap: 2 }}>
         {SETTINGS_FIELDS.map(({ key, kind }) => {
           const label = t(`settings.field.${key}`);
+          /** One plain line on what the setting does, under it (its error instead, while the value is wrong). */
+          const help = t(`settings.fieldHelp.${key}`);
+          const helpId = `setting-help-${key}`;
           const err = errors[key];
           if (kind === "bool")
             return (
-              <FormControlLabel
-                key={key}
-                control={<Switch checked={value(key) as boolean} onChange={(e) => set(key, e.target.checked)} slotProps={{ input: { "data-testid": `setting-${key}` } as object }} />}
-                label={label}
-              />
+              <Box key={key}>
+                <FormControlLabel
+                  control={<Switch checked={value(key) as boolean} onChange={(e) => set(key, e.target.checked)} slotProps={{ input: { "data-testid": `setting-${key}`, "aria-describedby": helpId } as object }} />}
+                  label={label}
+                />
+                <FormHelperText id={helpId}>{help}</FormHelperText>
+              </Box>
             );
           if (kind === "schedule")
             return (
-              <TextField key={key} select size="small" label={label} value={value(key)} onChange={(e) => set(key, e.target.value)} data-testid={`setting-${key}`}>
+              <TextField key={key} select size="small" label={label} value={value(key)} helperText={help} onChange={(e) => set(key, e.target.value)} data-testid={`setting-${key}`}>
                 {(["cosine", "linear", "constant"] as const).map((s) => (
                   <MenuItem key={s} value={s}>
                     {t(`settings.schedule.${s}`)}
@@ -85,7 +93,7 @@ export function AdvancedSettings(props: {
                     />
                   ))}
                 </FormGroup>
-                {err && <FormHelperText>{err}</FormHelperText>}
+                <FormHelperText>{err ?? help}</FormHelperText>
               </FormControl>
             );
           }
@@ -94,9 +102,9 @@ export function AdvancedSettings(props: {
               key={key}
               size="small"
               label={label}
-              value={texts[key] ?? String(value(key))}
+              value={texts[key] ?? fieldText(value(key))}
               error={!!err}
-              helperText={err ?? " "}
+              helperText={err ?? help}
               onChange={(e) => set(key, parseFieldText(e.target.value), e.target.value)}
               slotProps={{ htmlInput: { inputMode: kind === "int" ? "numeric" : "decimal", "data-testid": `setting-${key}` } }}
             />

@@ -184,7 +184,7 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
                 min={0}
                 max={0.5}
                 step={0.01}
-                onChange={(_, v) => setShare(v as number)}
+                onChange={(_, v) => setShare(Math.round((v as number) * 100) / 100)}
                 valueLabelDisplay="auto"
                 valueLabelFormat={(v) => formatPercent(v, lang)}
                 getAriaValueText={(v) => formatPercent(v, lang)}

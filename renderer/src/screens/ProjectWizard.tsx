@@ -20,6 +20,7 @@ import { ExportScreen } from "./ExportScreen";
 import { ModelScreen } from "./ModelScreen";
 import { SettingsScreen } from "./SettingsScreen";
 import { TrainScreen } from "./TrainScreen";
+import { readRunChoice } from "../hooks/useRunChoice";
 
 export interface StepProps {
   project: ProjectSummary;
@@ -35,6 +36,8 @@ function done(step: StepName, p: ProjectSummary): boolean {
     case "data":
       return !!p.datasetId;
     case "settings":
+      // Chosen ("Use these settings") or already trained with.
+      return readRunChoice(p.id).accepted || !!p.latestRun;
     case "train":
       return p.latestRun?.status === "finished";
     default:

@@ -11,9 +11,10 @@ import TableRow from "@mui/material/TableRow";
 import ToggleButton from "@mui/material/ToggleButton";
 import ToggleButtonGroup from "@mui/material/ToggleButtonGroup";
 import Typography from "@mui/material/Typography";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { TRAINING_MODES, type TrainingMode, type TrainSettings } from "../../../electron/contract/dto";
+import { TrainSettingsPatchSchema } from "../../../electron/contract/schemas";
 import { api } from "../api/client";
 import { AdvancedSettings } from "../components/AdvancedSettings";
 import { Busy } from "../components/Busy";
@@ -33,7 +34,15 @@ export function SettingsScreen({ project, goStep }: StepProps) {
   const [mode, setMode] = useState<TrainingMode>(choice.mode);
   const [overrides, setOverrides] = useState<Partial<TrainSettings>>(choice.overrides);
   const [invalid, setInvalid] = useState<string[]>([]);
-  const rec = useQuery(() => api.recommend({ projectId: project.id, mode }), [project.id, mode], ["datasets", "models"]);
+  // The prediction follows the advanced edits, asked for once typing pauses.
+  const [asked, setAsked] = useState<Partial<TrainSettings>>(settings.advanced ? overrides : {});
+  useEffect(() => {
+    const next = settings.advanced ? overrides : {};
+    const timer = setTimeout(() => setAsked(next), 400);
+    return () => clearTimeout(timer);
+  }, [overrides, settings.advanced]);
+  const askedKey = JSON.stringify(asked);
+  const rec = useQuery(() => api.recommend({ projectId: project.id, mode, overrides: TrainSettingsPatchSchema.safeParse(asked).data ?? {} }), [project.id, mode, askedKey], ["datasets", "models"]);
   const r = rec.data;
   const missing = !project.modelId || !project.datasetId;
 
@@ -75,7 +84,7 @@ export function SettingsScreen({ project, goStep }: StepProps) {
             </Typography>
             <div>
               <Typography variant="body2" id="mem-label">
-                {t("settings.memory", { peak: formatMb(r.predicted.peakMemoryMb, lang), budget: formatMb(r.predicted.budgetMb, lang), limit: r.predicted.memoryLimit })}
+                {t("settings.memory", { peak: formatMb(r.predicted.peakMemoryMb, lang), budget: formatMb(r.predicted.budgetMb, lang), limit: t(`settings.memoryLimit.${r.predicted.memoryLimit}`) })}
               </Typography>
               <LinearProgress variant="determinate" value={memShare} color={overBudget ? "error" : memShare > 85 ? "warning" : "success"} aria-labelledby="mem-label" sx={{ height: 10, borderRadius: 5 }} />
             </div>

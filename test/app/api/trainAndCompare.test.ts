@@ -58,6 +58,18 @@ describe("training through dispatch", () => {
     expect(dataStatsCalls).toBe(1);
   });
 
+  it("predicts for the settings as edited: steps, memory and time follow the page's overrides, the settings do not", async () => {
+    const base = await f.call("recommend", { projectId });
+    const edited = await f.call("recommend", { projectId, overrides: { maxSteps: 20, seqLen: base.settings.seqLen * 2, batchSize: base.settings.batchSize * 2 } });
+    expect(edited.totalSteps).toBe(20);
+    expect(edited.settings).toEqual(base.settings); // the page diffs its edits against these
+    expect(edited.predicted.peakMemoryMb).toBeGreaterThan(base.predicted.peakMemoryMb);
+    const tenEpochs = await f.call("recommend", { projectId, overrides: { epochs: 10 } });
+    expect(tenEpochs.totalSteps!).toBeGreaterThan(base.totalSteps!);
+    expect(await f.fail("recommend", { projectId, overrides: { rank: -1 } })).toMatchObject({ code: "invalid-input" });
+    expect(dataStatsCalls).toBe(1);
+  });
+
   let runId = "";
   it("trains a run to the end, one at a time, with progress events and metrics stored", async () => {
     const started = await f.call("startRun", { projectId, overrides: { ...small, maxSteps: 4 } });
