@@ -140,7 +140,8 @@ describe("the main and preload bundles", () => {
     const invoked: unknown[][] = [];
     const listeners = new Map<string, Set<(...a: unknown[]) => void>>();
     const ipcRenderer = {
-      invoke: async (...args: unknown[]) => (invoked.push(args), args[0] === "studio:dropped-file" ? true : { ok: true, value: "answer" }),
+      // The main side answers a drop with an ApiResult: granted, or refused with why (a folder, here).
+      invoke: async (...args: unknown[]) => (invoked.push(args), args[0] === "studio:dropped-file" ? (args[1] === "/data" ? { ok: false, error: { code: "invalid-input", message: "/data is a folder; LoRA Studio takes dropped files only" } } : { ok: true, value: true }) : { ok: true, value: "answer" }),
       on: (channel: string, l: (...a: unknown[]) => void) => void (listeners.get(channel) ?? listeners.set(channel, new Set()).get(channel)!).add(l),
       removeListener: (channel: string, l: (...a: unknown[]) => void) => void listeners.get(channel)?.delete(l),
     };
@@ -159,7 +160,12 @@ describe("the main and preload bundles", () => {
     // the page made up (no disk path) is never sent.
     expect(await studio.pathForFile({ diskPath: "/data/model.gguf" })).toBe("/data/model.gguf");
     expect(await studio.pathForFile({})).toBeNull();
-    expect(invoked.slice(1)).toEqual([["studio:dropped-file", "/data/model.gguf"]]);
+    // A refused drop rejects with the main side's reason, which the page shows (renderer/src/api/client.ts).
+    await expect(studio.pathForFile({ diskPath: "/data" })).rejects.toThrow("/data is a folder; LoRA Studio takes dropped files only");
+    expect(invoked.slice(1)).toEqual([
+      ["studio:dropped-file", "/data/model.gguf"],
+      ["studio:dropped-file", "/data"],
+    ]);
     invoked.length = 1;
     const got: unknown[] = [];
     const off = studio.on((e) => got.push(e));
