@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const TRAIN = ["--model", model, "--data", data, "--defaults", "--max-steps", "300", "--checkpoint-every", "1000", "--eval-every", "1000", "--batch", "2", "--accum", "1", "--seq-len", "96", "--rank", "4", "--val-split", "0"];
+const TRAIN = ["--model", model, "--data", data, "--defaults", "--max-steps", "120", "--checkpoint-every", "1000", "--eval-every", "1000", "--batch", "2", "--accum", "1", "--seq-len", "96", "--rank", "4", "--val-split", "0"];
 
 /** Starts `lora-studio train` in a process group of its own (as a terminal would) and resolves once `until` is printed. */
 function startTrain(args: string[], until: RegExp): { pid: number; seen: Promise<void>; exit: Promise<{ code: number | null; stderr: string; stdout: string }> } {
@@ -45,7 +45,7 @@ function startTrain(args: string[], until: RegExp): { pid: number; seen: Promise
 describe("Ctrl-C during `lora-studio train`", () => {
   it("checkpoints the step it stopped at, and --resume continues from there", async () => {
     const out = join(dir, "run");
-    const run = startTrain(["--out", out, ...TRAIN], /step 6\/300/);
+    const run = startTrain(["--out", out, ...TRAIN], /step 6\/120/);
     await Promise.race([run.seen, run.exit]);
     process.kill(-run.pid, "SIGINT"); // the whole group, as the terminal does
     const ended = await run.exit;
@@ -60,7 +60,7 @@ describe("Ctrl-C during `lora-studio train`", () => {
     const events = metricsEventsOf(readFileSync(join(out, "metrics.jsonl"), "utf8"));
     const lastStep = Math.max(...events.filter((e) => e.type === "step").map((e) => e.step));
     expect(lastStep).toBeGreaterThanOrEqual(6);
-    expect(lastStep).toBeLessThan(300);
+    expect(lastStep).toBeLessThan(120);
     // The checkpoint is of the last step done: nothing since the (never reached) interval checkpoint is lost.
     expect(readdirSync(join(out, "checkpoints")).filter((n) => n.startsWith("step-"))).toEqual([`step-${String(lastStep).padStart(7, "0")}`]);
     expect(existsSync(join(out, ".lock"))).toBe(false);
@@ -72,12 +72,12 @@ describe("Ctrl-C during `lora-studio train`", () => {
     expect(final.status).toBe("finished");
     expect(final.attempts.map((a) => [a.status, a.fromStep])).toEqual([["interrupted", null], ["finished", lastStep]]);
     const steps = metricsEventsOf(readFileSync(join(out, "metrics.jsonl"), "utf8")).filter((e) => e.type === "step").map((e) => e.step);
-    expect(steps).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    expect(steps).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
   }, 240_000);
 
   it("a second writer into a training run folder gets one line naming the folder and the process", async () => {
     const out = join(dir, "busy");
-    const first = startTrain(["--out", out, ...TRAIN], /step 2\/300/);
+    const first = startTrain(["--out", out, ...TRAIN], /step 2\/120/);
     await Promise.race([first.seen, first.exit]);
     const second = await runCli(["train", "--out", out, ...TRAIN, "--json"]);
     const resume = await runCli(["train", "--resume", out, "--json"]);
