@@ -2,6 +2,7 @@ import { utilityProcess } from "electron";
 import type { TrainingProcess } from "../app/training/forkTrainingWorker";
 import type { TrainJob, TrainWorkerMessage } from "../engine/training/TrainJob";
 import type { TrainingEvent } from "../engine/training/trainingEvents";
+import { threadBudget, trainingStarted } from "../app/hardware/threadBudget";
 import { relayTrainingProcess } from "../app/training/relayTrainingProcess";
 
 /**
@@ -10,7 +11,11 @@ import { relayTrainingProcess } from "../app/training/relayTrainingProcess";
  */
 export function utilityTrainingWorker(workerPath: string): (job: TrainJob, onEvent: (e: TrainingEvent) => void) => TrainingProcess {
   return (job, onEvent) => {
-    const child = utilityProcess.fork(workerPath, [], { serviceName: "LoRA Studio training", stdio: "inherit" });
+    // The trainer's matmul threads come from the app's budget (counting this run), read by native-deps' MLAS matmul.
+    const release = trainingStarted();
+    const env = { ...process.env, LORA_STUDIO_TRAIN_THREADS: process.env.LORA_STUDIO_TRAIN_THREADS ?? String(threadBudget().train) };
+    const child = utilityProcess.fork(workerPath, [], { serviceName: "LoRA Studio training", stdio: "inherit", env });
+    child.once("exit", release);
     return relayTrainingProcess(
       {
         get pid() {

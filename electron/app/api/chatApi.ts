@@ -4,6 +4,7 @@ import type { ComparisonView, SamplingSettings } from "../../contract/dto";
 import type { StudioApiImpl } from "../../contract/StudioApi";
 import { ChatEngine, type ChatTurn } from "../../engine/inference/ChatEngine";
 import { ChatEngineError } from "../../engine/inference/ChatEngineError";
+import { installThreadBudget } from "../hardware/threadBudget";
 import { getBaseModel } from "../store/baseModels";
 import { createComparison, getComparison, listComparisons, rateComparison, type Comparison } from "../store/comparisons";
 import { listExamples } from "../store/datasets";
@@ -19,7 +20,7 @@ import { runAdapter } from "./runAdapter";
 type ChatApi = Pick<StudioApiImpl, "compare" | "stopCompare" | "compareValidation" | "listComparisons" | "rateComparison" | "listSavedPrompts" | "savePrompt" | "deleteSavedPrompt">;
 
 export interface ChatOptions {
-  /** CPU threads per llama.cpp context (default: llama.cpp's choice; tests use 1 on busy machines). */
+  /** CPU threads per llama.cpp context (default: the app's thread budget; tests use 1 on busy machines). */
   chatThreads?: number;
   /** Tokens per context (default: the model's, at most 4096). */
   chatContextSize?: number;
@@ -29,6 +30,8 @@ const TUNED = "tuned";
 
 /** Base versus tuned: side-by-side answers streamed as chat.token events, stored comparisons, ratings, saved prompts. */
 export function chatApi(ctx: ApiContext, options: ChatOptions = {}): ChatApi {
+  // Chat contexts take their threads from the app's budget (fewer while a run trains), unless chatThreads is set.
+  installThreadBudget();
   const { db } = ctx;
   const engines = new Map<string, Promise<ChatEngine>>();
   const requests = new Map<string, AbortController>();

@@ -21,7 +21,7 @@ export const EvalSettingsSchema = z
     worstCount: z.number().int().min(0).max(100).default(5),
     /** Seed of the blind A/B order. */
     blindSeed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-    /** llama.cpp CPU threads per context (0: llama.cpp's choice; 1 on a busy machine). */
+    /** llama.cpp CPU threads per context (0: the app's thread budget, threadsFor("evaluate")). */
     threads: z.number().int().min(0).max(256).default(0),
   })
   .strict();

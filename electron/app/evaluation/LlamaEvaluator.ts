@@ -1,7 +1,7 @@
 import type { ChatWrapper, LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import { toChatHistoryItem } from "../../engine/inference/chatHistory";
 import { chatWrapperForModel } from "../../engine/inference/chatWrapperForModel";
-import { getLlamaRuntime } from "../../engine/inference/llamaRuntime";
+import { getLlamaRuntime, llamaThreads } from "../../engine/inference/llamaRuntime";
 
 export type Side = "base" | "tuned";
 
@@ -20,7 +20,7 @@ export interface LlamaEvaluatorOptions {
   adapterPath: string;
   /** Longest token sequence one call scores or generates into (prompt + answer). */
   contextSize: number;
-  /** CPU threads per context (default: llama.cpp's choice; 1 on a busy machine). */
+  /** CPU threads per context (default: the app's thread budget, llamaThreads("evaluate")). */
   threads?: number;
 }
 
@@ -49,7 +49,7 @@ export class LlamaEvaluator {
       flashAttention: false,
       experimentalKvCacheKeyType: "F32",
       experimentalKvCacheValueType: "F32",
-      ...(options.threads ? { threads: options.threads } : {}),
+      threads: llamaThreads("evaluate", options.threads, model.size),
     };
     const created: LlamaContext[] = [];
     try {

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { sha256File } from "../../engine/util/sha256File";
 import { findPii } from "../data/findPii";
 import type { TrainingItem } from "../data/types";
+import { threadsFor } from "../hardware/threadBudget";
 import type { EvalReport, GoldenAnswer, MemorizationProbe, ScoredExample } from "./EvalReport";
 import { EvalSettingsSchema, type EvalSettingsInput } from "./EvalSettings";
 import { evaluationWarnings } from "./evaluationWarnings";
@@ -16,12 +17,6 @@ import { SideMeter } from "./SideMeter";
 import { lastQuestion, sourceExamples } from "./sourceExamples";
 import { splitCompletion } from "./splitCompletion";
 
-/**
- * Note: with threads left to llama.cpp (0), a model under this size gets one thread per context: it evaluates in
- * milliseconds either way, and on busy cores llama.cpp's threads wait on each other at every graph barrier (as in
- * the demo's chat); larger models get llama.cpp's default.
- */
-const SMALL_MODEL_BYTES = 100 * 2 ** 20;
 
 export interface EvaluateProgress {
   phase: "prepare" | "held-out" | "general" | "answers" | "golden" | "memorization" | "personal-data";
@@ -60,8 +55,9 @@ export async function evaluateRunFolder(runDir: string, options: EvaluateOptions
   // A golden prompt has at most one token per byte (byte-fallback tokenizers) plus the template's few.
   const longestGolden = Math.max(0, ...golden.map((g) => Buffer.byteLength(g.question) + 64));
   const contextSize = Math.max(longestItem, longestGolden) + settings.maxTokens + 8;
-  const threads = settings.threads || ((await stat(run.record.baseModel.path)).size < SMALL_MODEL_BYTES ? 1 : 0);
-  const ev = await LlamaEvaluator.open({ modelPath: run.record.baseModel.path, adapterPath: run.adapterPath, contextSize: Math.max(contextSize, settings.generalWindow), ...(threads ? { threads } : {}) });
+  // Threads: the setting when not 0, else the app's budget (one for a small model, fewer while a run trains).
+  const threads = threadsFor("evaluate", { requested: settings.threads, modelBytes: (await stat(run.record.baseModel.path)).size });
+  const ev = await LlamaEvaluator.open({ modelPath: run.record.baseModel.path, adapterPath: run.adapterPath, contextSize: Math.max(contextSize, settings.generalWindow), threads });
   try {
     const stop = ev.stopTokens(run.dataset ? [run.dataset.model.endOfTurnToken] : []);
     const held = run.validation.filter((i) => i.lossMask.slice(1).includes(1));

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { TrainingOutcome } from "../../engine/training/runTrainingJob";
 import type { TrainJob, TrainWorkerMessage } from "../../engine/training/TrainJob";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { threadBudget, trainingStarted } from "../hardware/threadBudget";
 import { relayTrainingProcess } from "./relayTrainingProcess";
 
 export type TrainingProcessResult =
@@ -26,7 +27,12 @@ const WORKER = fileURLToPath(new URL("../../worker/trainWorker.ts", import.meta.
  * starts the same script as a utilityProcess) and relays its events.
  */
 export function forkTrainingWorker(job: TrainJob, onEvent: (e: TrainingEvent) => void): TrainingProcess {
-  const child = fork(WORKER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // The trainer's matmul threads come from the app's budget (counting this run), read by native-deps' MLAS matmul.
+  const release = trainingStarted();
+  const env = { ...process.env, LORA_STUDIO_TRAIN_THREADS: process.env.LORA_STUDIO_TRAIN_THREADS ?? String(threadBudget().train) };
+  const child = fork(WORKER, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"], env });
+  child.once("exit", release);
+  child.once("error", release);
   return relayTrainingProcess(
     {
       pid: child.pid,

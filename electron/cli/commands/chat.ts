@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UsageError, type Command } from "../Command";
 import { optionalInt, optionalNumber, optionalString, requireString } from "../args";
+import { installThreadBudget } from "../../app/hardware/threadBudget";
 import { ChatEngine, type ChatAnswer, type ChatTurn } from "../../engine/inference/ChatEngine";
 
 export interface ChatCommandAnswer extends ChatAnswer {
@@ -58,6 +59,7 @@ export const chatCommand: Command<ChatResult> = {
     const threads = optionalInt(args, "threads", 1, 1024);
     const seed = temperature > 0 ? (seedArg ?? randomInt(2 ** 31)) : null;
 
+    installThreadBudget(); // without --threads: the app's budget, not llama.cpp's default
     const engine = await ChatEngine.open(model, { adapters, ...(threads ? { threads } : {}) });
     try {
       const ids: (string | null)[] = [...(compare || adapters.length === 0 ? [null] : []), ...engine.adapters.map((a) => a.id)];

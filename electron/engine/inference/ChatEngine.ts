@@ -48,7 +48,7 @@ export interface ChatEngineOptions {
   adapters?: (string | AdapterSpec)[];
   /** Tokens per context (prompt + answer); default the model's training context, at most 4096. */
   contextSize?: number;
-  /** CPU threads per context (default: llama.cpp's choice). */
+  /** CPU threads per context (default: the app's thread budget, llamaThreads("chat"); never llama.cpp's own). */
   threads?: number;
 }
 

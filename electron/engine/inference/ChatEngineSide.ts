@@ -1,4 +1,5 @@
 import type { ChatHistoryItem, ChatWrapper, LlamaChat, LlamaContext, LlamaModel } from "node-llama-cpp";
+import { llamaThreads } from "./llamaRuntime";
 
 /** Sampling and limits of one generation; the same values go to the base and the tuned side of a comparison. */
 export interface SamplingOptions {
@@ -72,7 +73,7 @@ export class ChatEngineSide {
     const context = await model.createContext({
       contextSize: options.contextSize,
       sequences: 1,
-      ...(options.threads ? { threads: options.threads } : {}),
+      threads: llamaThreads("chat", options.threads, model.size),
       ...(options.loraPath ? { lora: { adapters: [{ filePath: options.loraPath, scale: options.scale ?? 1 }] } } : {}),
     });
     const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: wrapper, autoDisposeSequence: true });

@@ -1,5 +1,5 @@
 import type { LlamaModel } from "node-llama-cpp";
-import { getLlamaRuntime } from "./llamaRuntime";
+import { getLlamaRuntime, llamaThreads } from "./llamaRuntime";
 
 export interface LlamaCppScoreOptions {
   /** Adapters to apply (GGUF LoRA files) with their scales. */
@@ -12,7 +12,7 @@ export interface LlamaCppScoreOptions {
    */
   kvCache?: "F16" | "F32";
   /**
-   * CPU threads (default: llama.cpp's choice). Note: on a machine whose cores are busy (a test suite in
+   * CPU threads (default: the app's thread budget, llamaThreads("score"); never llama.cpp's own). Note: on a machine whose cores are busy (a test suite in
    * parallel), llama.cpp's threads wait on each other at every graph barrier; 1 thread evaluates small
    * models in milliseconds instead of seconds, with the same numbers.
    */
@@ -47,7 +47,7 @@ async function scoreLoaded(model: LlamaModel, tokens: number[], options: LlamaCp
     contextSize: size,
     batchSize: size,
     sequences: 1,
-    ...(options.threads ? { threads: options.threads } : {}),
+    threads: llamaThreads("score", options.threads, model.size),
     ...((options.kvCache ?? "F32") === "F32" ? { flashAttention: false, experimentalKvCacheKeyType: "F32", experimentalKvCacheValueType: "F32" } : {}),
     lora: options.loras?.length ? { adapters: options.loras.map((a) => ({ filePath: a.filePath, scale: a.scale ?? 1 })) } : undefined,
   } as Parameters<LlamaModel["createContext"]>[0]);
