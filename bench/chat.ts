@@ -6,12 +6,15 @@
  * (goal >= 0.95), for the adapter applied at run time (F32 and F16) and merged into a copy of the base.
  *
  * Options: --preset NAME (default smollm2-135m), --tokens N (default 96), --runs N (default 3), --threads LIST
- * (default "1"; 0 is llama.cpp's default), --cpu (no GPU). Progress goes to stderr.
+ * (default "1,all,app": one thread, every logical CPU, and the app's thread budget for this model, threadsFor("chat");
+ * numbers are taken as is), --cpu (no GPU). Progress goes to stderr. app_choice says how the budget's choice compares
+ * with the best measured (issue 14: within 10%).
  */
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { physicalCores, threadsFor } from "../electron/app/hardware/threadBudget";
 import { exportGgufLora } from "../electron/engine/export/exportGgufLora";
 import { openGguf } from "../electron/engine/gguf/GgufFile";
 import { makeTinyModel } from "../electron/engine/gguf/tiny/makeTinyModel";
@@ -71,9 +74,18 @@ async function measure(engine: ChatEngine, adapter: string | null): Promise<Chat
 const llama = await getLlamaRuntime(values.cpu ? false : "auto");
 const { model, adapter, adapterF16 } = await ensureFiles();
 const results: Record<string, unknown> = {};
-// Note: one thread by default: on a 2-core machine llama.cpp's default thread count stalls whenever anything else runs.
-const THREADS = (values.threads ?? "1").split(",").map(Number);
-for (const threads of THREADS) {
+// "all": llama.cpp's own default on most machines (every core); "app": the thread budget's choice for this model.
+const appThreads = threadsFor("chat", { modelBytes: statSync(model).size });
+const resolve = (t: string) => (t === "all" ? availableParallelism() : t === "app" ? appThreads : Number(t));
+const labels = (values.threads ?? "1,all,app").split(",").map((t) => ({ label: t === "all" || t === "app" ? `threads_${t}(${resolve(t)})` : `threads_${t}`, threads: resolve(t) }));
+const measured = new Map<number, Record<string, unknown>>();
+const loadBefore = loadavg()[0]!;
+for (const { label, threads } of labels) {
+  const again = measured.get(threads);
+  if (again) {
+    results[label] = again; // the same thread count: measured once
+    continue;
+  }
   const adapters = [{ path: adapter, id: "r16" }, { path: adapterF16, id: "r16-f16" }, { path: adapter, id: "r16-merged", merged: true }];
   const engine = await ChatEngine.open(model, { adapters, contextSize: 1024, ...(threads ? { threads } : {}) });
   try {
@@ -94,7 +106,7 @@ for (const threads of THREADS) {
     const tuned = summary(runs.tuned);
     const tunedF16 = summary(runs.tunedF16);
     const tunedMerged = summary(runs.tunedMerged);
-    results[threads ? `threads_${threads}` : `threads_default(${llama.cpuMathCores})`] = {
+    const entry = {
       base,
       tuned_f32_adapter: tuned,
       tuned_f16_adapter: tunedF16,
@@ -105,14 +117,31 @@ for (const threads of THREADS) {
         merged: round(tunedMerged.tokens_per_s / base.tokens_per_s, 3),
       },
     };
+    results[label] = entry;
+    measured.set(threads, entry);
   } finally {
     await engine.dispose();
   }
 }
+type Entry = { base: { tokens_per_s: number }; tuned_f32_adapter: { tokens_per_s: number } };
+const appEntry = measured.get(appThreads) as Entry | undefined;
+const entries = [...measured.values()] as Entry[];
+const best = (pick: (e: Entry) => number) => Math.max(...entries.map(pick));
+const appChoice = appEntry
+  ? {
+      threads: appThreads,
+      physical_cores: physicalCores(),
+      base_over_best: round(appEntry.base.tokens_per_s / best((e) => e.base.tokens_per_s), 3),
+      tuned_over_best: round(appEntry.tuned_f32_adapter.tokens_per_s / best((e) => e.tuned_f32_adapter.tokens_per_s), 3),
+      goal: ">= 0.9 of the best thread count measured",
+    }
+  : { skipped: "the app's choice was not among --threads" };
 console.log(
   JSON.stringify(
     {
       bench: "chat",
+      load_average_1min: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2), cores: availableParallelism() },
+      app_choice: appChoice,
       preset: PRESET,
       model: "llama arch, F16, random weights",
       adapter: "rank 16, alpha 32, q,k,v,o,gate,up,down; applied at run time as trained (F32) and exported F16, and merged into an F16 copy of the base (ChatEngine's merged: true)",

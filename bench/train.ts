@@ -11,6 +11,9 @@
  *   checkpointing; peak RSS, the wasm heap, and peak live tensor bytes during the steps.
  * The reference runs with 1 and 2 threads (the better is quoted); it is skipped with a reason when
  * /usr/bin/python3 with torch is absent. BENCH_TRAIN_QUICK=1 runs only w576-4l-v4k.
+ * Issue 14: ours runs with 1 and 2 threads (LORA_STUDIO_TRAIN_THREADS: MLAS's threads for the matmuls) and once on
+ * wasm XNNPACK alone; ratio_1_thread and ratio_2_threads compare each with the reference at the same thread count,
+ * and scaling_model says what 4 and 8 cores would give and what limits them.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -19,6 +22,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { makeTinyModel, type TinyDtype } from "../electron/engine/gguf/tiny/makeTinyModel";
 import type { PresetName } from "../electron/engine/gguf/tiny/presets";
+import { nativeMatMulState, nativeMatMulStats } from "../native-deps/nativeMatmul/nativeMatMul";
 import { runTrainSteps, type StepRunOptions, type StepRunResult } from "./helpers/runTrainSteps";
 
 const SEQ = 256;
@@ -36,13 +40,30 @@ async function modelPath(preset: PresetName, dtype: TinyDtype): Promise<string> 
   return path;
 }
 
+/** Threads and matmul library of one of our runs (issue 14): env of the child process. */
+interface Engine {
+  threads: number;
+  /** false: wasm XNNPACK only (LORA_STUDIO_NATIVE_MATMUL=0), as before onnxruntime-node. */
+  native: boolean;
+}
+const DEFAULT_ENGINE: Engine = { threads: 1, native: true };
+
 /** Runs the step loop in a fresh Node process and returns its JSON result. */
-function inChild(options: StepRunOptions): StepRunResult {
+function inChild(options: StepRunOptions, engine: Engine = DEFAULT_ENGINE): StepRunResult & { native_matmul?: NativeShare } {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", JSON.stringify(options)], { encoding: "utf8", maxBuffer: 16 << 20 });
+  const env = { ...process.env, LORA_STUDIO_TRAIN_THREADS: String(engine.threads), LORA_STUDIO_NATIVE_MATMUL: engine.native ? "1" : "0" };
+  const r = spawnSync(process.execPath, ["--import", "tsx", self, "--child", JSON.stringify(options)], { encoding: "utf8", maxBuffer: 16 << 20, env });
   const line = r.stdout.trim().split("\n").pop() ?? "";
   if (r.status !== 0 || !line.startsWith("{")) throw new Error(`bench child failed (${r.status}): ${r.stderr.slice(-2000)}`);
-  return JSON.parse(line) as StepRunResult;
+  return JSON.parse(line) as StepRunResult & { native_matmul?: NativeShare };
+}
+
+/** The native matmul's share of a step (averaged over every step, the warm-up included). */
+interface NativeShare {
+  library: string;
+  threads: number;
+  s_per_step: number;
+  gflops: number;
 }
 
 interface ReferenceResult {
@@ -79,10 +100,45 @@ function reference(preset: string): ReferenceResult | { skipped: string } {
   return best ?? { skipped: `the reference failed: ${JSON.stringify(tried)}` };
 }
 
+/**
+ * What more cores would give, from the measured parts: the native matmul's seconds per step at 1 and 2 threads
+ * (its parallel efficiency, extrapolated linearly and capped at n) and the rest of the step (wasm element-wise
+ * kernels, softmax, the optimizer: one thread whatever the budget). Amdahl's bound is (rest + matmul) / rest.
+ */
+function scalingModel(one: StepRunResult & { native_matmul?: NativeShare }, two: StepRunResult & { native_matmul?: NativeShare }) {
+  if (!one.native_matmul || !two.native_matmul) return { skipped: "the native matmul is off: nothing in a step uses a second core" };
+  const m1 = one.native_matmul.s_per_step;
+  const m2 = two.native_matmul.s_per_step;
+  // The rest runs on one thread in both runs: the lower estimate is the one less disturbed by other processes.
+  const rest = Math.max(0.001, Math.min(one.s_per_step_median - m1, two.s_per_step_median - m2));
+  const gain = Math.min(2, Math.max(1, m1 / m2)); // matmul speed-up from the second thread
+  const predict = (n: number) => {
+    const matmul = m1 / Math.min(n, 1 + (gain - 1) * (n - 1));
+    return { s_per_step: round(rest + matmul, 3), tokens_per_s: round(SEQ / (rest + matmul)) };
+  };
+  return {
+    matmul_s_per_step_1_thread: m1,
+    matmul_s_per_step_2_threads: m2,
+    matmul_speedup_2_threads: round(gain, 2),
+    rest_s_per_step: round(rest, 3),
+    note: "matmul seconds are a mean over every step (the warm-up included), step seconds a median: a rough split",
+    predicted: { "4_cores": predict(4), "8_cores": predict(8) },
+    amdahl_bound_speedup: round((rest + m1) / rest, 2),
+    limit: "the rest of a step (wasm element-wise kernels, softmax, RoPE, the optimizer) runs on one thread; the matmuls alone use the budget",
+  };
+}
+
 async function main(): Promise<void> {
   const childAt = process.argv.indexOf("--child");
   if (childAt >= 0) {
-    console.log(JSON.stringify(await runTrainSteps(JSON.parse(process.argv[childAt + 1]!) as StepRunOptions)));
+    const options = JSON.parse(process.argv[childAt + 1]!) as StepRunOptions;
+    const result = await runTrainSteps(options);
+    const state = nativeMatMulState();
+    const stats = nativeMatMulStats();
+    const native: NativeShare | undefined = state?.active
+      ? { library: state.reason, threads: state.threads, s_per_step: round(stats.seconds / (options.steps + 1), 3), gflops: round(stats.flops / stats.seconds / 1e9, 1) }
+      : undefined;
+    console.log(JSON.stringify({ ...result, ...(native ? { native_matmul: native } : { native_matmul_off: state?.reason ?? "not configured" }) }));
     return;
   }
   const loadBefore = loadavg()[0]!;
@@ -91,16 +147,30 @@ async function main(): Promise<void> {
   for (const preset of presets) {
     const path = await modelPath(preset, "f32");
     const steps = preset === "smollm2-135m" ? 3 : 5;
-    const ours = inChild({ path, seqLen: SEQ, rank: RANK, steps });
-    const oursCopies = inChild({ path, seqLen: SEQ, rank: RANK, steps, transposedCopies: true });
+    const ours = inChild({ path, seqLen: SEQ, rank: RANK, steps }, { threads: 1, native: true });
+    const ours2 = inChild({ path, seqLen: SEQ, rank: RANK, steps }, { threads: 2, native: true });
+    const oursXnn = inChild({ path, seqLen: SEQ, rank: RANK, steps }, { threads: 1, native: false });
+    const oursCopies = quick ? undefined : inChild({ path, seqLen: SEQ, rank: RANK, steps, transposedCopies: true });
     const ref = reference(preset);
     const ratio = (r: StepRunResult) => ("tokens_per_s" in ref ? round(r.tokens_per_s / ref.tokens_per_s, 2) : null);
+    const refAt = (threads: number) => ("tried" in ref ? ref.tried[`${threads}_thread_tokens_per_s`] : undefined);
+    const ratioAt = (r: StepRunResult, threads: number) => {
+      const t = refAt(threads);
+      return typeof t === "number" ? round(r.tokens_per_s / t, 2) : null;
+    };
     speed[preset] = {
-      ours,
-      ours_transposed_copies: oursCopies,
+      ours_1_thread: ours,
+      ours_2_threads: ours2,
+      ours_1_thread_wasm_xnnpack_only: oursXnn,
+      ...(oursCopies ? { ours_transposed_copies: oursCopies } : {}),
       reference: ref,
-      ratio_ours_over_reference: ratio(ours),
-      ratio_ours_transposed_copies_over_reference: ratio(oursCopies),
+      // Same thread count on both sides (issue 14's goal: >= 0.5 each).
+      ratio_1_thread: ratioAt(ours, 1),
+      ratio_2_threads: ratioAt(ours2, 2),
+      ratio_best_over_best: "tokens_per_s" in ref ? round(Math.max(ours.tokens_per_s, ours2.tokens_per_s) / ref.tokens_per_s, 2) : null,
+      ratio_wasm_xnnpack_only_1_thread: ratioAt(oursXnn, 1),
+      ...(oursCopies ? { ratio_ours_transposed_copies_over_reference: ratio(oursCopies) } : {}),
+      scaling_model: scalingModel(ours, ours2),
     };
   }
   const memoryPreset: PresetName = quick ? "w576-4l-v4k" : "smollm2-135m";

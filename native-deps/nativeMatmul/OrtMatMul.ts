@@ -28,6 +28,8 @@ export interface OrtMatMulOptions {
  */
 export class OrtMatMul {
   private readonly sessions = new Map<string, NativeSession>();
+  /** Products run, their wall seconds and floating-point operations since load (benchmarks read them). */
+  readonly stats = { calls: 0, seconds: 0, flops: 0 };
 
   private constructor(
     private readonly binding: OrtBinding,
@@ -64,7 +66,12 @@ export class OrtMatMul {
   /** out[outShape] = op(a[aShape]) x op(b[bShape]); every array is written or read in place. */
   run(p: MatMulPattern, a: Float32Array, aShape: readonly number[], b: Float32Array, bShape: readonly number[], out: Float32Array, outShape: readonly number[]): void {
     const T = this.Tensor;
+    const start = performance.now();
     this.session(p).run({ a: new T("float32", a, aShape), b: new T("float32", b, bShape) }, { out: new T("float32", out, outShape) }, {});
+    this.stats.seconds += (performance.now() - start) / 1000;
+    this.stats.calls++;
+    const k = p.transposeA ? aShape[aShape.length - 2]! : aShape[aShape.length - 1]!;
+    this.stats.flops += 2 * out.length * k;
   }
 
   dispose(): void {

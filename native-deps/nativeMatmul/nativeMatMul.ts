@@ -71,3 +71,8 @@ export function nativeMatMulFor(flops: number): OrtMatMul | undefined {
 export function nativeMatMulState(): NativeMatMulState | undefined {
   return state;
 }
+
+/** What the loaded native matmul has run so far (zeros when none is loaded). */
+export function nativeMatMulStats(): { calls: number; seconds: number; flops: number } {
+  return ort ? { ...ort.stats } : { calls: 0, seconds: 0, flops: 0 };
+}
