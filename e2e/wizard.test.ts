@@ -70,6 +70,9 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("project-name-input").fill("Clinic answers");
     await byTest("project-create").click();
     await expect.poll(() => byTest("step-model").isVisible(), { timeout: 20_000 }).toBe(true);
+    // Next waits for a base model, and says so.
+    expect(await byTest("step-next").isDisabled()).toBe(true);
+    expect(await byTest("step-next-why").innerText()).toMatch(/base model first/);
     // The keyboard reaches the stepper with Tab (one stop: the current step), the arrow keys move between steps (MUI's
     // roving tab index, the WAI-ARIA pattern for such a group), and the focused step shows a ring inside the stepper card.
     await page.getByRole("heading", { name: "Clinic answers" }).click(); // Tab moves on from here, as after a reload
@@ -90,7 +93,13 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await page.keyboard.press("ArrowRight");
     expect(await focusedNow()).toEqual({ id: "step-data", outline: "solid", inCard: true });
 
-    // 2. Base model: the generated tiny model, chosen as a file
+    // 2. Base model: a file that is no model is refused by its own name (not the app's copy's path); then the
+    // generated tiny model, chosen as a file
+    const notAModel = join(home, "..", `${basename(home)}-notes.gguf`);
+    writeFileSync(notAModel, "These are my notes, not a model.\n");
+    await byTest("model-upload-input").setInputFiles(notAModel);
+    await expect.poll(() => page.getByTestId("error-alert").first().innerText().catch(() => ""), { timeout: 30_000 }).toContain(basename(notAModel));
+    expect(await page.getByTestId("error-alert").first().innerText()).not.toContain("uploads");
     await byTest("model-upload-input").setInputFiles(modelPath);
     await expect.poll(() => byTest("model-trainable").isVisible(), { timeout: 60_000 }).toBe(true);
     await screen("en-1-model");
@@ -247,6 +256,10 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     expect(exported.some((f) => f.endsWith(".zip"))).toBe(true);
     const text = await byTest("export-files").innerText();
     expect(text).toContain(basename(gguf[0]!));
+    // Reopening the project from the list returns to the step where the user left.
+    await byTest("back-to-projects").click();
+    await byTest("project-open").first().click();
+    await expect.poll(() => byTest("export-formats").isVisible(), { timeout: 20_000 }).toBe(true);
   });
 
   it("shows every screen in Chinese after switching at runtime", { timeout: 300_000 }, async () => {

@@ -17,6 +17,7 @@ import { initialLanguage, setLanguage } from "./i18n";
 import { ProjectsScreen } from "./screens/ProjectsScreen";
 import { ProjectWizard } from "./screens/ProjectWizard";
 import { makeTheme } from "./theme";
+import { lastStep } from "./router";
 
 const THEME_KEY = "loraStudio.theme";
 
@@ -72,7 +73,7 @@ export function App() {
         <Box component="main" sx={{ maxWidth: 1200, mx: "auto", p: { xs: 1, sm: 2, md: 3 } }}>
           <ErrorAlert error={error} onClose={() => setError(null)} />
           {route.page === "projects" ? (
-            <ProjectsScreen onOpen={(projectId) => go({ page: "project", projectId, step: "model" })} />
+            <ProjectsScreen onOpen={(projectId) => go({ page: "project", projectId, step: lastStep(projectId) })} />
           ) : (
             <ProjectWizard projectId={route.projectId} step={route.step} go={go} />
           )}

@@ -14,6 +14,26 @@ export function parseHash(hash: string): Route {
   return { page: "projects" };
 }
 
+const lastStepKey = (projectId: string) => `loraStudio.lastStep.${projectId}`;
+
+/** The step a project was last shown at (reopening it returns there); "model" for a project never opened. */
+export function lastStep(projectId: string): Step {
+  try {
+    const s = localStorage.getItem(lastStepKey(projectId)) ?? "";
+    return (STEPS as readonly string[]).includes(s) ? (s as Step) : "model";
+  } catch {
+    return "model";
+  }
+}
+
+export function rememberStep(projectId: string, step: Step): void {
+  try {
+    localStorage.setItem(lastStepKey(projectId), step);
+  } catch {
+    // Storage full or off: reopening starts at the first step, nothing else is lost.
+  }
+}
+
 export function formatHash(route: Route): string {
   return route.page === "projects" ? "#/" : `#/project/${encodeURIComponent(route.projectId)}/${route.step}`;
 }

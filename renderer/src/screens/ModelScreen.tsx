@@ -20,6 +20,7 @@ import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
 import { useQuery } from "../hooks/useQuery";
 import type { StepProps } from "./ProjectWizard";
+import { withFileName } from "../api/ApiCallError";
 
 export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
   const { t } = useTranslation();
@@ -36,7 +37,15 @@ export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
   }, [candidate, project.modelId, models.data]);
 
   const demo = useAction(async () => setCandidate(await api.useDemoModel({})));
-  const add = useAction(async (path: string) => setCandidate(await api.addModel({ path })));
+  /** A model file by its path; an upload also by its name, which its errors use instead of the app's copy's path. */
+  const add = useAction(async (file: string | { path: string; name: string }) => {
+    const path = typeof file === "string" ? file : file.path;
+    try {
+      setCandidate(await api.addModel({ path }));
+    } catch (e) {
+      throw typeof file === "string" ? e : withFileName(e, file.path, file.name);
+    }
+  });
   const save = useAction(async () => {
     if (!candidate) return;
     await api.updateProject({ projectId: project.id, modelId: candidate.id });
@@ -95,7 +104,7 @@ export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
         <Typography variant="h6" component="h3" id="file-h" sx={{ mb: 1 }}>
           {t("model.fileTitle")}
         </Typography>
-        <FileDrop purpose="model" accept=".gguf" label={t("model.dropGguf")} testId="model-upload" onFiles={(refs) => refs[0] && void add.run(refs[0].path)} />
+        <FileDrop purpose="model" accept=".gguf" label={t("model.dropGguf")} testId="model-upload" onFiles={(refs) => refs[0] && void add.run(refs[0])} />
         {add.busy && <Busy label={t("model.reading")} />}
         <ErrorAlert error={add.error} />
       </Paper>

@@ -12,7 +12,7 @@ import { api } from "../api/client";
 import { Busy } from "../components/Busy";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { useQuery } from "../hooks/useQuery";
-import { STEPS, type Route, type Step as StepName } from "../router";
+import { rememberStep, STEPS, type Route, type Step as StepName } from "../router";
 import { CompareScreen } from "./CompareScreen";
 import { DataScreen } from "./DataScreen";
 import { EvaluateScreen } from "./EvaluateScreen";
@@ -21,6 +21,7 @@ import { ModelScreen } from "./ModelScreen";
 import { SettingsScreen } from "./SettingsScreen";
 import { TrainScreen } from "./TrainScreen";
 import { readRunChoice } from "../hooks/useRunChoice";
+import { useEffect } from "react";
 
 export interface StepProps {
   project: ProjectSummary;
@@ -51,6 +52,9 @@ export function ProjectWizard({ projectId, step, go }: { projectId: string; step
   const goStep = (s: StepName) => go({ page: "project", projectId, step: s });
   const p = project.data;
   const index = STEPS.indexOf(step);
+  useEffect(() => rememberStep(projectId, step), [projectId, step]);
+  /** Next stays off until the step's own choice is made (a model, then data), and says why. */
+  const blocked = !p ? null : step === "model" && !p.modelId ? t("wizard.needModel") : step === "data" && !p.datasetId ? t("wizard.needData") : null;
 
   return (
     <Stack spacing={2}>
@@ -87,13 +91,20 @@ export function ProjectWizard({ projectId, step, go }: { projectId: string; step
             {step === "evaluate" && <EvaluateScreen project={p} goStep={goStep} reloadProject={project.reload} />}
             {step === "export" && <ExportScreen project={p} goStep={goStep} reloadProject={project.reload} />}
           </Box>
-          <Stack direction="row" sx={{ justifyContent: "space-between" }}>
+          <Stack direction="row" sx={{ justifyContent: "space-between", alignItems: "center" }}>
             <Button disabled={index <= 0} onClick={() => goStep(STEPS[index - 1]!)} data-testid="step-back">
               {t("wizard.back")}
             </Button>
-            <Button disabled={index >= STEPS.length - 1} onClick={() => goStep(STEPS[index + 1]!)} data-testid="step-next">
-              {t("wizard.next")}
-            </Button>
+            <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+              {blocked && (
+                <Typography variant="body2" color="text.secondary" id="step-next-why" data-testid="step-next-why">
+                  {blocked}
+                </Typography>
+              )}
+              <Button disabled={index >= STEPS.length - 1 || !!blocked} onClick={() => goStep(STEPS[index + 1]!)} data-testid="step-next" aria-describedby={blocked ? "step-next-why" : undefined}>
+                {t("wizard.next")}
+              </Button>
+            </Stack>
           </Stack>
         </>
       )}
