@@ -58,7 +58,7 @@ export async function syncRunRecord(db: Db, outDir: string, links: RunLinks = {}
   const events = await readMetricsEvents(join(dir, "metrics.jsonl"));
   const started = events.filter((e) => e.type === "started").at(-1);
   const lastStep = events.reduce((n, e) => (e.type === "step" ? Math.max(n, e.step) : n), 0);
-  const adapterFiles = record.status === "finished" && record.result ? await adapterFilesOf(record) : [];
+  const adapterFiles = record.status === "finished" && record.result ? await adapterFilesOf(record, dir) : [];
 
   return db.transaction(() => {
     const existing = findRunByOutDir(db, dir);
@@ -84,10 +84,12 @@ export async function syncRunRecord(db: Db, outDir: string, links: RunLinks = {}
   })();
 }
 
-async function adapterFilesOf(record: RunRecord): Promise<AdapterFile[]> {
+/** The finished run's adapter files, found in the run folder where it was copied or moved (or as recorded). */
+async function adapterFilesOf(record: RunRecord, dir: string): Promise<AdapterFile[]> {
   const r = record.result!;
   const files: AdapterFile[] = [];
-  for (const [format, path] of [["gguf-lora", r.adapterPath], ["gguf-lora-last", r.lastAdapterPath]] as const) {
+  const here = (p: string, name: string) => (existsSync(join(dir, name)) ? join(dir, name) : p);
+  for (const [format, path] of [["gguf-lora", here(r.adapterPath, "adapter.gguf")], ["gguf-lora-last", here(r.lastAdapterPath, "adapter-last.gguf")]] as const) {
     if (!existsSync(path)) continue;
     files.push({ format, path, sha256: await sha256File(path), bytes: (await stat(path)).size });
   }

@@ -1,5 +1,8 @@
 import type { MetricPoint } from "../../contract/dto";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { join } from "node:path";
+import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
+import type { RunProjectFile } from "../store/importRunFolders";
 import type { Db } from "../store/openStore";
 import { nowIso } from "../store/rows";
 import { addMetrics, getRun, updateRun } from "../store/runs";
@@ -116,10 +119,22 @@ export class RunSupervisor {
       return;
     }
     try {
+      await this.writeProjectFile(getRun(this.db, a.runId).outDir, links);
       await this.trainLocked(a, links, prepare);
     } finally {
       lock.release();
     }
+  }
+
+  /** DIR/project.json: the run's project and dataset, so the folder alone can rebuild them (importRunFolders). */
+  private async writeProjectFile(outDir: string, links: RunLinks): Promise<void> {
+    if (!links.projectId) return;
+    const p = this.db.prepare("SELECT id, name, domain, language FROM projects WHERE id = ?").get(links.projectId) as RunProjectFile["project"] | undefined;
+    if (!p) return;
+    const d = links.datasetId ? (this.db.prepare("SELECT id, name FROM datasets WHERE id = ?").get(links.datasetId) as RunProjectFile["dataset"] | undefined) : null;
+    const file: RunProjectFile = { version: 1, project: p, dataset: d ?? null };
+    // Best effort: the run trains without it (a full disk then stops it at its first write of run.json).
+    await writeJsonAtomic(join(outDir, "project.json"), file).catch(() => {});
   }
 
   private async trainLocked(a: Active, links: RunLinks, prepare: () => Promise<RunRecord>): Promise<void> {
