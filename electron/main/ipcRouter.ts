@@ -63,10 +63,15 @@ export function createIpcRouter(options: IpcRouterOptions): IpcRouter {
   ipcMain.handle(IPC_DROPPED_FILE_CHANNEL, async (event, path): Promise<ApiResult<true>> => {
     const url = event.senderFrame?.url ?? "";
     if (!trusted(url)) return refuse("forbidden", `dropped files are accepted only from the app's own page, not from ${url || "an unknown frame"}`);
-    const verdict = checkDroppedPath(path, options.home);
-    if (!verdict.ok) return refuse("invalid-input", verdict.message);
-    studio.grants.grant(verdict.path);
-    return { ok: true, value: true };
+    try {
+      const verdict = checkDroppedPath(path, options.home);
+      if (!verdict.ok) return refuse("invalid-input", verdict.message);
+      studio.grants.grant(verdict.path);
+      return { ok: true, value: true };
+    } catch (error) {
+      // A path Node refuses outright (a NUL byte, over-long): an answer, never a rejected invoke.
+      return refuse("invalid-input", `that dropped path cannot be used (${(error as Error).message.split("\n")[0]}); drop the file again or use the Choose files button`);
+    }
   });
   const unsubscribe = studio.events.subscribe((event) => options.broadcast(IPC_EVENT_CHANNEL, event));
 

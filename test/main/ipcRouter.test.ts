@@ -79,6 +79,8 @@ describe("the IPC router", () => {
     // The router's default home is the real one (os.homedir()).
     await refused(homedir(), /is your home folder/);
     await refused(join(dir, "gone.gguf"), /does not exist/);
+    // Paths Node refuses outright are answered, not thrown.
+    await refused(join(dir, "bad\0name.gguf"), /cannot be used/);
     // Nothing inside the refused folder became readable.
     expect(await ipcMain.invoke(APP_INDEX_URL, "addModel", { path: join(folder, "records.gguf") })).toMatchObject({ ok: false, error: { code: "forbidden" } });
   });
