@@ -5,7 +5,7 @@ import { createWriteStream } from "node:fs";
 import { basename, join, relative, resolve, sep } from "node:path";
 import yazl from "yazl";
 import { describeFile, type ExportedFile, type ExportResult } from "../../engine/export/ExportResult";
-import { exportRun } from "../../engine/export/exportRun";
+import { cleanOnFailure, exportRun } from "../../engine/export/exportRun";
 import { sha256File } from "../../engine/util/sha256File";
 import type { RunRecord } from "../training/RunRecord";
 import { EvaluationError } from "./EvaluationError";
@@ -31,9 +31,20 @@ export async function exportBundle(runDir: string, outDir: string): Promise<Expo
   const dir = resolve(runDir);
   const recordText = await readFile(join(dir, "run.json"), "utf8").catch(() => null);
   if (recordText === null) throw new EvaluationError(`${join(dir, "run.json")} does not exist: --run takes the --out folder of a training run`);
-  const record = JSON.parse(recordText) as RunRecord;
+  let record: RunRecord;
+  try {
+    record = JSON.parse(recordText) as RunRecord;
+  } catch (error) {
+    throw new EvaluationError(`${join(dir, "run.json")} is damaged (${(error as Error).message}); the run cannot be exported`);
+  }
   const out = resolve(outDir);
+  // A failed bundle (a full disk, a missing adapter) leaves neither an empty folder nor a half-written zip.
+  return cleanOnFailure(out, () => writeBundle(dir, record, out));
+}
+
+async function writeBundle(dir: string, record: RunRecord, out: string): Promise<ExportResult> {
   await mkdir(out, { recursive: true });
+  const zipPath = join(out, `${basename(dir)}-bundle.zip`);
   const staging = await mkdtemp(join(out, ".bundle-"));
   const notes: string[] = [];
   try {
@@ -70,13 +81,17 @@ export async function exportBundle(runDir: string, outDir: string): Promise<Expo
     }
     await writeFile(join(staging, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
 
-    const zipPath = join(out, `${basename(dir)}-bundle.zip`);
     const zip = new yazl.ZipFile();
     for (const f of [...files.map((f) => f.path), "manifest.json"]) zip.addFile(join(staging, ...f.split("/")), f);
     zip.end();
     const sink = createWriteStream(zipPath);
     zip.outputStream.pipe(sink);
-    await once(sink, "finish");
+    try {
+      await once(sink, "finish");
+    } catch (error) {
+      await rm(zipPath, { force: true });
+      throw error;
+    }
     const zipFile: ExportedFile = await describeFile(zipPath, `hand-off bundle for IT (zip of ${files.length + 1} files, manifest.json inside)`);
     return { format: "bundle", files: [zipFile], notes };
   } finally {

@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { openGguf } from "../gguf/GgufFile";
 import { compatibilityReport, type CompatibilityEntry } from "./compatibilityReport";
 import { type ExportFormat, type ExportResult } from "./ExportResult";
@@ -36,6 +38,31 @@ export async function exportRun(runDir: string, format: ExportFormat, outDir: st
   const run = await loadRunForExport(runDir, options.adapter ? { adapter: options.adapter } : {});
   const out = resolve(outDir);
   const compatibility = await runCompatibility(run, options.baseModelId);
+  const result = await cleanOnFailure(out, () => exportFormat(run, format, out, options));
+  // Only the plain result fields: the per-export extras (adapterPath, modelPath...) are in `files`.
+  return { format: result.format, files: result.files, notes: result.notes, compatibility };
+}
+
+/**
+ * Runs an export into `outDir`; when it fails, removes the folders it created for it (the first missing one and
+ * everything in it), so a failed export (a full disk, a missing file) leaves no empty or half-written folder. A
+ * folder that existed before is left as it was, apart from files the export itself had written and removes.
+ */
+export async function cleanOnFailure<T>(outDir: string, write: () => Promise<T>): Promise<T> {
+  let created: string | null = null;
+  for (let d = resolve(outDir); !existsSync(d); d = dirname(d)) {
+    created = d;
+    if (dirname(d) === d) break;
+  }
+  try {
+    return await write();
+  } catch (error) {
+    if (created) await rm(created, { recursive: true, force: true }).catch(() => {});
+    throw error;
+  }
+}
+
+async function exportFormat(run: RunForExport, format: ExportFormat, out: string, options: ExportRunOptions): Promise<ExportResult> {
   const id = options.baseModelId ? { baseModelId: options.baseModelId } : {};
   let result: ExportResult;
   switch (format) {
@@ -60,6 +87,5 @@ export async function exportRun(runDir: string, format: ExportFormat, outDir: st
     default:
       return format satisfies never;
   }
-  // Only the plain result fields: the per-export extras (adapterPath, modelPath...) are in `files`.
-  return { format: result.format, files: result.files, notes: result.notes, compatibility };
+  return result;
 }
