@@ -140,6 +140,7 @@ async function tryWebgpu(forced: boolean): Promise<string | undefined> {
   const { adapter } = dawn;
   const limits = adapter.limits;
   // The limits and features tfjs's own factory asks for (it would request a second adapter through navigator.gpu).
+  // Storage buffers per shader stay at WebGPU's default (8), as on the weakest GPUs: tfjs's AddN fails past it.
   const device = await adapter.requestDevice({
     requiredFeatures: ["timestamp-query"].filter((f) => adapter.features.has(f)),
     requiredLimits: {

@@ -286,7 +286,9 @@ export function epochOrder(seed: number, epoch: number, n: number): number[] {
 /** Averages accumulated gradients and scales them to maxNorm (0: no clipping); returns the norm before clipping. */
 async function clipAndAverage(accum: Record<string, tf.Tensor>, count: number, maxNorm: number): Promise<{ gradNorm: number; grads: Record<string, tf.Tensor> }> {
   const names = Object.keys(accum);
-  const normTensor = tf.tidy(() => tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(accum[n]!))))).div(count));
+  // Note: a chain of adds, not tf.addN: webgpu's AddN binds every input at once and fails past the adapter's
+  // storage-buffer limit per shader (8 on many GPUs; an adapter on all seven projections has 4 tensors per layer).
+  const normTensor = tf.tidy(() => tf.sqrt(names.map((n) => tf.sum(tf.square(accum[n]!))).reduce((sum, x) => tf.add(sum, x))).div(count));
   const gradNorm = (await normTensor.data())[0]!;
   normTensor.dispose();
   const factor = (maxNorm > 0 && gradNorm > maxNorm ? maxNorm / gradNorm : 1) / count;
