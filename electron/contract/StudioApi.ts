@@ -43,6 +43,8 @@ export interface StudioApiResults {
   getProject: ProjectSummary;
   updateProject: ProjectSummary;
   deleteProject: { deleted: true };
+  /** Rebuilds projects, datasets, runs and evaluations from this home's run folders the store lacks (after a damaged database). */
+  importRunFolders: { projects: ProjectSummary[]; runs: number; skipped: { dir: string; reason: string }[] };
 
   listModels: ModelInfo[];
   addModel: ModelInfo;

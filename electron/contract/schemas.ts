@@ -79,6 +79,7 @@ export const PARAMS = {
   getProject: z.object({ projectId: id }).strict(),
   updateProject: z.object({ projectId: id, name: z.string().trim().min(1).max(200).optional(), modelId: id.nullable().optional(), datasetId: id.nullable().optional() }).strict(),
   deleteProject: z.object({ projectId: id }).strict(),
+  importRunFolders: none,
 
   listModels: none,
   addModel: z.object({ path: filePath }).strict(),

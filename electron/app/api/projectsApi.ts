@@ -3,9 +3,12 @@ import type { StudioApiImpl } from "../../contract/StudioApi";
 import { createProject, deleteProject, getProject, listProjects, renameProject, type Project } from "../store/projects";
 import { nowIso } from "../store/rows";
 import type { Db } from "../store/openStore";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { importRunFolders } from "../store/importRunFolders";
 import type { ApiContext } from "./ApiContext";
 
-type ProjectsApi = Pick<StudioApiImpl, "listProjects" | "createProject" | "getProject" | "updateProject" | "deleteProject">;
+type ProjectsApi = Pick<StudioApiImpl, "listProjects" | "createProject" | "getProject" | "updateProject" | "deleteProject" | "importRunFolders">;
 
 /** Projects: the list the app opens on, and the wizard's choices (model, dataset) kept per project. */
 export function projectsApi(ctx: ApiContext): ProjectsApi {
@@ -37,6 +40,15 @@ export function projectsApi(ctx: ApiContext): ProjectsApi {
       deleteProject(db, projectId);
       changed(projectId);
       return { deleted: true };
+    },
+    async importRunFolders() {
+      // Only this home's own run folders (no path comes from the caller): what a damaged database leaves behind.
+      const root = join(ctx.home, "runs");
+      const known = new Set((db.prepare("SELECT out_dir FROM runs").all() as { out_dir: string }[]).map((r) => r.out_dir));
+      const dirs = existsSync(root) ? readdirSync(root).map((n) => join(root, n)).filter((d) => !known.has(d) && existsSync(join(d, "run.json"))) : [];
+      const result = await importRunFolders(db, dirs);
+      for (const p of result.projects) changed(p.id);
+      return { projects: result.projects.map((p) => projectSummary(db, p)), runs: result.runs.length, skipped: result.skipped };
     },
   };
 }

@@ -44,6 +44,12 @@ export function ProjectsScreen({ onOpen }: { onOpen: (id: string) => void }) {
     await api.deleteProject({ projectId: id });
     projects.reload();
   });
+  const restore = useAction(async () => {
+    const r = await api.importRunFolders({});
+    projects.reload();
+    return r;
+  });
+  const [restored, setRestored] = useState<{ runs: number; projects: number; skipped: { dir: string; reason: string }[] } | null>(null);
 
   return (
     <Stack spacing={3}>
@@ -91,6 +97,32 @@ export function ProjectsScreen({ onOpen }: { onOpen: (id: string) => void }) {
         {projects.loading && !projects.data && <Busy label={t("common.loading")} />}
         <ErrorAlert error={projects.error ?? remove.error} />
         {projects.data && projects.data.length === 0 && <Typography color="text.secondary">{t("projects.empty")}</Typography>}
+        <Box sx={{ display: "flex", gap: 2, alignItems: "center", flexWrap: "wrap", my: 1 }}>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={restore.busy}
+            title={t("projects.restoreHelp")}
+            data-testid="project-restore"
+            onClick={async () => {
+              const r = await restore.run();
+              if (r) setRestored({ runs: r.runs, projects: r.projects.length, skipped: r.skipped });
+            }}
+          >
+            {t("projects.restore")}
+          </Button>
+          {restored && (
+            <Typography variant="body2" role="status" data-testid="project-restore-result">
+              {restored.runs ? t("projects.restored", { runs: restored.runs, projects: restored.projects }) : t("projects.restoredNone")}
+              {restored.skipped.map((s) => (
+                <Box component="span" key={s.dir} sx={{ display: "block" }}>
+                  {t("projects.restoreSkipped", { dir: s.dir, reason: s.reason })}
+                </Box>
+              ))}
+            </Typography>
+          )}
+        </Box>
+        <ErrorAlert error={restore.error} onClose={() => restore.setError(null)} />
         {projects.data && projects.data.length > 0 && (
           <Table size="small" aria-labelledby="list-title">
             <TableHead>

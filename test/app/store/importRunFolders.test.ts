@@ -18,6 +18,9 @@ import { listAttempts, listMetrics, listRuns } from "../../../electron/app/store
 import { repoRoot } from "../../helpers/paths";
 import { runCli } from "../../helpers/runCli";
 import { openStudio } from "../api/studioFixture";
+import { createStudioApi } from "../../../electron/app/api/createStudioApi";
+import { dispatch } from "../../../electron/app/api/dispatch";
+import type { StudioApiResults } from "../../../electron/contract/StudioApi";
 
 const dir = mkdtempSync(join(tmpdir(), "import-runs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +48,19 @@ describe("projects import", () => {
     await f.close(); // the original home is gone: everything must come from the copy
     renameSync(storePath(home), `${storePath(home)}.damaged`);
     const runDirs = readdirSync(join(home, "runs")).map((n) => join(home, "runs", n));
+
+    // The app's way (importRunFolders through dispatch): this home's run folders the store lacks, no path from the caller.
+    const appHome = join(dir, "app-copy");
+    cpSync(home, appHome, { recursive: true });
+    const studio = createStudioApi({ home: appHome, door: "web", calibrate: false });
+    const viaApi = await dispatch(studio.api, "importRunFolders", {});
+    expect(viaApi.ok).toBe(true);
+    const restored = (viaApi as { ok: true; value: StudioApiResults["importRunFolders"] }).value;
+    expect(restored).toMatchObject({ runs: 1, skipped: [] });
+    expect(restored.projects.map((p) => [p.name, p.latestRun?.status])).toEqual([["Clinic FAQ", "finished"]]);
+    expect(await dispatch(studio.api, "importRunFolders", {})).toMatchObject({ ok: true, value: { runs: 0, projects: [] } });
+    await studio.dispose();
+
     const imported = await runCli(["projects", "import", ...runDirs, join(dir, "not-a-run"), "--home", home, "--json"]);
     expect(imported.code, imported.stderr).toBe(0);
     const result = JSON.parse(imported.stdout).imported;
