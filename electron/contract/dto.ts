@@ -154,8 +154,10 @@ export interface ExamplePreview {
 export interface Finding {
   code: string;
   severity: "error" | "warning" | "info";
+  /** How many problems (not examples) of this kind. */
   count: number;
-  samples: { exampleId?: string; location: SourceRef; note?: string }[];
+  /** Located samples; for problems met while reading files, every location with its own message. */
+  samples: { exampleId?: string; location: SourceRef; note?: string; message?: Localized }[];
   message: Localized;
   fix?: Localized;
 }

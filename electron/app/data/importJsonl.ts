@@ -2,6 +2,7 @@ import { problem } from "./messages";
 import { readLines } from "./readLines";
 import { recordToExample } from "./recordToExample";
 import type { DataFormat, Example, FileProblem } from "./types";
+import { plainJsonError } from "./plainJsonError";
 
 export interface RecordsResult {
   formats: Partial<Record<DataFormat, number>>;
@@ -28,7 +29,8 @@ export async function importJsonl(path: string, name: string, opts: { signal?: A
     try {
       value = JSON.parse(r.text);
     } catch (e) {
-      out.problems.push(problem("JSON_MALFORMED", location, { detail: jsonErrorDetail(e, r.text) }));
+      const why = plainJsonError(e, r.text);
+      out.problems.push(problem("JSON_MALFORMED", location, { detail: why.en, detailZh: why.zh }));
       continue;
     }
     addRecord(out, value, location);
@@ -47,11 +49,4 @@ export function addRecord(out: RecordsResult, value: unknown, location: { file: 
   out.formats[r.format] = (out.formats[r.format] ?? 0) + 1;
   const id = `${location.file}:L${location.line ?? out.examples.length + 1}`;
   out.examples.push(r.kind === "chat" ? { id, kind: "chat", messages: r.messages, source: location } : { id, kind: "document", text: r.text, source: location });
-}
-
-function jsonErrorDetail(e: unknown, text: string): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  const column = /position (\d+)/.exec(msg);
-  const excerpt = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return `${msg.replace(/ in JSON at position \d+.*$/, "")}${column ? ` at column ${Number(column[1]) + 1}` : ""}; the line starts ${JSON.stringify(excerpt.slice(0, 40))}`;
 }

@@ -60,7 +60,7 @@ export const MESSAGES = {
   JSON_MALFORMED: {
     severity: "error",
     en: "{where}: this line is not valid JSON ({detail}); it was skipped, the other lines were imported. Fix the line (each line must be one complete JSON object).",
-    zh: "{where}：此行不是有效的 JSON（{detail}）；已跳过，其余各行已导入。请修正该行（每行必须是一个完整的 JSON 对象）。",
+    zh: "{where}：此行不是有效的 JSON（{detailZh}）；已跳过，其余各行已导入。请修正该行（每行必须是一个完整的 JSON 对象）。",
   },
   JSON_FILE_MALFORMED: {
     severity: "error",
@@ -189,9 +189,15 @@ export const MESSAGES = {
   },
   FILE_PROBLEMS: {
     severity: "error",
-    en: "{count} problems of this kind in the input files: {first}",
-    zh: "输入文件中有 {count} 处此类问题：{firstZh}",
-    fix: { en: "See each location; the rest of each file was imported.", zh: "请查看各处位置；各文件的其余部分已导入。" },
+    en: "{count} problems of this kind in the input files, each listed with where it is: {first}",
+    zh: "输入文件中有 {count} 处此类问题，下面逐一列出位置：{firstZh}",
+    fix: { en: "Each listed line or record was skipped; the rest of each file was imported. Fix them in the file and add it again.", zh: "所列的各行或各条记录已跳过，文件其余部分已导入。请在文件中修正后重新添加。" },
+  },
+  FILE_PROBLEMS_WHOLE: {
+    severity: "error",
+    en: "{count} files could not be read at all: {first}",
+    zh: "有 {count} 个文件完全无法读取：{firstZh}",
+    fix: { en: "Nothing was imported from these files. Fix each as it says (or choose the right file), then add it again.", zh: "这些文件中没有任何内容被导入。请按提示逐一处理（或选择正确的文件）后重新添加。" },
   },
 } as const satisfies Record<string, MessageDef>;
 

@@ -10,7 +10,8 @@ export interface Finding {
   code: string;
   severity: Severity;
   count: number;
-  samples: { exampleId?: string; location: SourceRef; note?: string }[];
+  /** Located samples; for problems met while reading the files, every location (up to MAX_LOCATIONS) with its own message. */
+  samples: { exampleId?: string; location: SourceRef; note?: string; message?: Localized }[];
   message: Localized;
   fix?: Localized;
 }
@@ -49,6 +50,15 @@ export interface QualityOptions {
 
 export const MIN_EXAMPLES = 20;
 const MAX_SAMPLES = 5;
+/** Locations listed per kind of reading problem (the page shows them a page at a time). */
+const MAX_LOCATIONS = 1000;
+/** Problems that stop a whole file, whatever location they name. */
+const WHOLE_FILE_CODES = new Set(["FILE_NOT_FOUND", "FILE_EMPTY", "FILE_BINARY", "WRONG_TYPE", "UNSUPPORTED_EXTENSION", "ENCRYPTED", "CORRUPT", "JSON_FILE_MALFORMED"]);
+
+function concernsWholeFile(p: FileProblem): boolean {
+  const l = p.location;
+  return WHOLE_FILE_CODES.has(p.code) || (l.line == null && l.row == null && l.page == null && l.chunk == null);
+}
 const HISTOGRAM_EDGES = [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192];
 
 /** The quality report of imported files: every finding with a severity, a count, located samples and a fix. */
@@ -73,13 +83,15 @@ export function qualityReport(files: FileImportResult[], options: QualityOptions
   const byCode = new Map<string, FileProblem[]>();
   for (const p of files.flatMap((f) => f.problems)) byCode.set(p.code, [...(byCode.get(p.code) ?? []), p]);
   for (const [code, list] of byCode) {
+    // Note: a file that could not be read at all imported nothing, so its fix must not say "the rest was imported".
+    const group = list.every(concernsWholeFile) ? "FILE_PROBLEMS_WHOLE" : "FILE_PROBLEMS";
     findings.push({
       code,
       severity: list[0]!.severity,
       count: list.length,
-      samples: list.slice(0, MAX_SAMPLES).map((p) => ({ location: p.location, note: p.message.en })),
-      message: list.length === 1 ? list[0]!.message : localize("FILE_PROBLEMS", { count: list.length, first: list[0]!.message.en, firstZh: list[0]!.message.zh }),
-      fix: fixFor("FILE_PROBLEMS"),
+      samples: list.slice(0, MAX_LOCATIONS).map((p) => ({ location: p.location, note: p.message.en, message: p.message })),
+      message: list.length === 1 ? list[0]!.message : localize(group, { count: list.length, first: list[0]!.message.en, firstZh: list[0]!.message.zh }),
+      fix: fixFor(group),
     });
   }
 
