@@ -70,10 +70,18 @@ export function metricPoints(db: Db, runId: string): MetricPoint[] {
 
 /** What to try after a failure, by its kind. */
 export function hintFor(error: { code: string; message: string; resumable: boolean }): Localized {
-  if (/memory|OOM|SIGKILL/i.test(`${error.code} ${error.message}`)) {
+  // A kill from outside (WorkerKilled: the system's OOM count did not move, or could not be read) is not called memory.
+  if (error.code !== "WorkerKilled" && /memory|OOM|SIGKILL/i.test(`${error.code} ${error.message}`)) {
     return { en: "The computer ran out of memory. Close other programs, or start again in Quick mode (shorter sequences, a smaller batch).", zh: "内存不足。请关闭其他程序，或以“快速”模式重新开始（更短的序列、更小的批次）。" };
   }
+  if (error.code === "DiskFull" || error.code === "CheckpointWriteError") {
+    return { en: "The disk is full. Free some space, then press Resume to continue from the last checkpoint.", zh: "磁盘空间已满。请先释放一些空间，再点击“继续”从最近的检查点接着训练。" };
+  }
+  if (error.code === "RunFolderBusy") return { en: "Another program is training into this run's folder. Wait for it to end, or stop it, then press Resume.", zh: "另一个程序正在向此训练的文件夹写入。请等待其结束或将其停止，然后点击“继续”。" };
   if (error.resumable) return { en: "A checkpoint was saved: press Resume to continue from it.", zh: "已保存检查点：点击“继续”即可从该处接着训练。" };
+  if (["WorkerDied", "WorkerKilled", "Stopped", "AppClosed"].includes(error.code)) {
+    return { en: "Training stopped before its first checkpoint: Resume starts it again from the beginning.", zh: "训练在保存第一个检查点之前就已停止：点击“继续”将从头开始重新训练。" };
+  }
   if (error.code === "TrainInputError") return { en: "Fix the model or data named in the message, then start a new run.", zh: "请按提示修正模型或数据，然后重新开始训练。" };
   return { en: "Start a new run; if it fails again, run `lora-studio doctor` and include its output in a report.", zh: "请重新开始训练；若仍失败，请运行 `lora-studio doctor` 并附上输出报告问题。" };
 }

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { deathCause } from "../../../electron/app/training/relayTrainingProcess";
+import { hintFor } from "../../../electron/app/api/runViews";
 import type { TrainingProcess, TrainingProcessResult } from "../../../electron/app/training/forkTrainingWorker";
 import type { RunRecord } from "../../../electron/app/training/RunRecord";
 import { loadRunForResume, startTrainingRun } from "../../../electron/app/training/trainRun";
@@ -98,6 +99,12 @@ describe("startTrainingRun records how the worker ended", () => {
       resumable: false,
     });
     expect(final.error!.message).not.toMatch(/memory/);
+    // The app's hint: restart from the beginning, not "the computer ran out of memory".
+    expect(hintFor(final.error!).en).toBe("Training stopped before its first checkpoint: Resume starts it again from the beginning.");
+    const unsure = { code: "WorkerKilled", message: deathCause(null, "SIGKILL"), resumable: true };
+    expect(hintFor(unsure).en).toBe("A checkpoint was saved: press Resume to continue from it.");
+    expect(hintFor({ code: "OutOfMemory", message: deathCause(null, "SIGKILL", 1, 2), resumable: true }).en).toMatch(/ran out of memory/);
+    expect(hintFor({ code: "DiskFull", message: "no space left", resumable: true }).en).toMatch(/^The disk is full/);
     expect(deathCause(null, "SIGKILL", 3, 4)).toMatch(/ran out of memory/);
     expect(deathCause(null, "SIGTERM")).not.toMatch(/memory/);
   });
