@@ -73,3 +73,34 @@ describe("checkpoint verification on resume", () => {
     expect((await loadLatestCheckpoint(ckpt))!.step).toBe(20);
   });
 });
+
+describe("a resumed training job with a damaged newest checkpoint", () => {
+  it("continues from the previous whole one and reports the one it passed over", async () => {
+    const { makeTinyModel } = await import("../../../electron/engine/gguf/tiny/makeTinyModel");
+    const { prepareTrainingRun } = await import("../../../electron/app/training/trainRun");
+    const { runTrainingJob } = await import("../../../electron/engine/training/runTrainingJob");
+    const { TrainConfigSchema } = await import("../../../electron/engine/training/TrainConfig");
+    const { TrainerControl } = await import("../../../electron/engine/training/TrainerControl");
+    const { templatedExamples } = await import("./templatedData");
+    const model = join(dir, "m.gguf");
+    const data = join(dir, "d.jsonl");
+    await makeTinyModel({ arch: "llama", preset: "tiny", out: model, seed: 3 });
+    writeFileSync(data, templatedExamples(20).map((e) => JSON.stringify(e)).join("\n") + "\n");
+    const config = TrainConfigSchema.parse({ maxSteps: 4, batchSize: 2, gradAccum: 1, seqLen: 96, checkpointEvery: 2, evalEvery: 100, seed: 5, lora: { rank: 4, alpha: 8 } });
+    const out = join(dir, "job");
+    const record = await prepareTrainingRun({ modelPath: model, dataPaths: [data], outDir: out, config, valSplit: 0 });
+    const control = new TrainerControl();
+    await runTrainingJob(record.job, control, (e) => {
+      if (e.type === "step" && e.step === 3) control.request("cancel"); // checkpoints: step 2 (interval), step 3 (cancel)
+    });
+    const newest = join(out, "checkpoints", "step-0000003", "checkpoint.json");
+    writeFileSync(newest, readFileSync(newest, "utf8").slice(0, 40)); // as a crash mid-write of an old-style store would
+    const events: { type: string; resumedFromStep?: number | null; skippedCheckpoints?: { step: number; reason: string }[] }[] = [];
+    const outcome = await runTrainingJob({ ...record.job, resume: true }, new TrainerControl(), (e) => events.push(e));
+    expect(outcome.step).toBe(4);
+    const started = events.find((e) => e.type === "started")!;
+    expect(started.resumedFromStep).toBe(2);
+    expect(started.skippedCheckpoints).toEqual([{ step: 3, reason: expect.stringMatching(/checkpoint\.json is damaged: its sha256 differs|checkpoint\.json is damaged: \d+ bytes instead of/) }]);
+    expect(started.skippedCheckpoints![0]!.reason).toContain(newest);
+  }, 120_000);
+});
