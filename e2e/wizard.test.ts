@@ -110,6 +110,17 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     // A table whose headers cannot be guessed: its columns are chosen in the mapping dialog.
     const table = join(home, "..", `${basename(home)}-anfragen.csv`);
     writeFileSync(table, ["Anfrage,Erwiderung", ...Array.from({ length: 20 }, (_, i) => `"Wann ist Termin ${i}?","Am Montag um ${(i % 12) + 1} Uhr."`)].join("\n") + "\n");
+    // A file with two broken lines: the report lists both, in plain words; then the user starts over.
+    const broken = join(home, "..", `${basename(home)}-broken.jsonl`);
+    const chat = (q: string) => JSON.stringify({ messages: [{ role: "user", content: q }, { role: "assistant", content: "Yes." }] });
+    writeFileSync(broken, [chat("Open today?"), '{"messages": [{"role": "user", "content": "Parking?}]}', chat("Wheelchair access?"), "{'messages': []}"].join("\n") + "\n");
+    await byTest("data-upload-input").setInputFiles(broken);
+    await expect.poll(() => page.locator('[data-testid^="finding-locations-"] li').count(), { timeout: 60_000 }).toBe(2);
+    const where = await page.locator('[data-testid^="finding-locations-"]').innerText();
+    expect(where).toMatch(/broken\.jsonl:2 — .*never closed/);
+    expect(where).toMatch(/broken\.jsonl:4 — /);
+    expect(where).not.toContain('\\"');
+    await byTest("data-clear").click();
     await byTest("data-upload-input").setInputFiles([...SAMPLES, table]);
     await expect.poll(() => byTest("columns-open-0").isVisible(), { timeout: 120_000 }).toBe(true);
     await byTest("columns-open-0").click();

@@ -5,15 +5,11 @@ import TableContainer from "@mui/material/TableContainer";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import { useTranslation } from "react-i18next";
-import type { ExamplePreview, SourceRef } from "../../../electron/contract/dto";
+import type { ExamplePreview } from "../../../electron/contract/dto";
+import { formatSource } from "../formatSource";
 import { LONG_TEXT_SX } from "../longText";
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
-
-function where(s: SourceRef): string {
-  const at = s.line != null ? `:${s.line}` : s.row != null ? ` row ${s.row}` : s.page != null ? ` p.${s.page}` : s.chunk != null ? ` #${s.chunk}` : "";
-  return `${s.file}${s.sheet ? ` [${s.sheet}]` : ""}${at}`;
-}
 
 export function ExamplesTable({ examples, formats }: { examples: ExamplePreview[]; formats: Record<string, string> }) {
   const { t } = useTranslation();
@@ -35,7 +31,7 @@ export function ExamplesTable({ examples, formats }: { examples: ExamplePreview[
             const answer = e.messages?.filter((m) => m.role === "assistant").map((m) => m.content).join("\n") ?? "";
             return (
               <TableRow key={e.id}>
-                <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>{where(e.source)}</TableCell>
+                <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>{formatSource(e.source)}</TableCell>
                 <TableCell>{formats[e.source.file] ?? t(`data.kind.${e.kind}`)}</TableCell>
                 <TableCell sx={LONG_TEXT_SX}>{clip(e.kind === "document" ? (e.text ?? "") : user)}</TableCell>
                 <TableCell sx={LONG_TEXT_SX}>{clip(answer)}</TableCell>

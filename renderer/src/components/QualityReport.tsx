@@ -1,3 +1,4 @@
+import Button from "@mui/material/Button";
 import Chip from "@mui/material/Chip";
 import Stack from "@mui/material/Stack";
 import Table from "@mui/material/Table";
@@ -6,11 +7,42 @@ import TableCell from "@mui/material/TableCell";
 import TableHead from "@mui/material/TableHead";
 import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
+import { Fragment, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { QualityReportView } from "../../../electron/contract/dto";
+import type { Finding, QualityReportView } from "../../../electron/contract/dto";
+import { formatSource } from "../formatSource";
+import { LONG_TEXT_SX } from "../longText";
 import { useLocalized } from "../hooks/useLocalized";
 
 const SEVERITY_COLOR = { error: "error", warning: "warning", info: "info" } as const;
+/** Locations shown at a time under a finding. */
+const PAGE = 20;
+
+/** Every location of one finding, a page at a time: where it is and, for reading problems, what is wrong there. */
+function FindingLocations({ finding, index }: { finding: Finding; index: number }) {
+  const { t } = useTranslation();
+  const { loc } = useLocalized();
+  const [shown, setShown] = useState(PAGE);
+  const list = finding.samples;
+  return (
+    <Stack spacing={0.5} component="ul" sx={{ m: 0, pl: 2 }} data-testid={`finding-locations-${index}`}>
+      {list.slice(0, shown).map((s, i) => (
+        <Typography key={i} component="li" variant="body2" sx={LONG_TEXT_SX}>
+          <strong>{formatSource(s.location)}</strong>
+          {s.message ? ` — ${loc(s.message).replace(/^[^:：]*[:：]\s*/, "")}` : s.note ? ` — ${s.note}` : ""}
+        </Typography>
+      ))}
+      {list.length > shown && (
+        <li style={{ listStyle: "none" }}>
+          <Button size="small" onClick={() => setShown((n) => n + PAGE * 5)} data-testid={`finding-more-${index}`}>
+            {t("data.moreLocations", { shown, total: list.length })}
+          </Button>
+        </li>
+      )}
+      {finding.count > list.length && <Typography variant="body2" color="text.secondary">{t("data.locationsCut", { listed: list.length, count: finding.count })}</Typography>}
+    </Stack>
+  );
+}
 
 export function QualityReport({ report }: { report: QualityReportView }) {
   const { t } = useTranslation();
@@ -60,21 +92,31 @@ export function QualityReport({ report }: { report: QualityReportView }) {
           <TableHead>
             <TableRow>
               <TableCell>{t("data.severity")}</TableCell>
-              <TableCell align="right">{t("data.count")}</TableCell>
+              <TableCell align="right">{t("data.problemCount")}</TableCell>
               <TableCell>{t("data.message")}</TableCell>
               <TableCell>{t("data.fix")}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {report.findings.map((f, i) => (
-              <TableRow key={`${f.code}-${i}`}>
-                <TableCell>
-                  <Chip size="small" color={SEVERITY_COLOR[f.severity]} label={t(`data.sev.${f.severity}`)} />
-                </TableCell>
-                <TableCell align="right">{f.count}</TableCell>
-                <TableCell>{loc(f.message)}</TableCell>
-                <TableCell>{loc(f.fix)}</TableCell>
-              </TableRow>
+              <Fragment key={`${f.code}-${i}`}>
+                <TableRow>
+                  <TableCell>
+                    <Chip size="small" color={SEVERITY_COLOR[f.severity]} label={t(`data.sev.${f.severity}`)} />
+                  </TableCell>
+                  <TableCell align="right">{f.count}</TableCell>
+                  <TableCell sx={LONG_TEXT_SX}>{loc(f.message)}</TableCell>
+                  <TableCell>{loc(f.fix)}</TableCell>
+                </TableRow>
+                {f.count > 1 && f.samples.some((s) => s.message) && (
+                  <TableRow>
+                    <TableCell />
+                    <TableCell colSpan={3}>
+                      <FindingLocations finding={f} index={i} />
+                    </TableCell>
+                  </TableRow>
+                )}
+              </Fragment>
             ))}
           </TableBody>
         </Table>
