@@ -1,6 +1,7 @@
 import si from "systeminformation";
 import { initTfjs, releaseTfjs, type BackendAttempt, type TfjsBackendName } from "./tfjsBackend";
 import type { WebgpuAdapterSummary } from "./webgpu/WebgpuAdapterSummary";
+import { configureNativeMatMul, type NativeMatMulState } from "./nativeMatmul/nativeMatMul";
 import { fastWasmKernelsActive } from "./wasmKernels/registerFastWasmKernels";
 
 export interface DoctorReport {
@@ -8,6 +9,8 @@ export interface DoctorReport {
     backend: TfjsBackendName;
     attempts: BackendAttempt[];
     fastWasmKernels: boolean;
+    /** MLAS (onnxruntime-node) for the wasm backend's large matmuls: in use, or why not. */
+    nativeMatMul: NativeMatMulState;
     version: string;
     /** The WebGPU adapter Dawn offered (chosen or not), absent where there is none. */
     webgpuAdapter?: WebgpuAdapterSummary;
@@ -41,6 +44,7 @@ async function probeTfjs(): Promise<DoctorReport["tfjs"]> {
     backend: init.backend,
     attempts: init.attempts,
     fastWasmKernels: init.backend === "wasm" && fastWasmKernelsActive(init.tf),
+    nativeMatMul: configureNativeMatMul(),
     version: init.tf.version_core,
     ...(webgpuAdapter && { webgpuAdapter }),
     ...(init.gpuNotice && { gpuNotice: init.gpuNotice }),

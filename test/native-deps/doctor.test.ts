@@ -24,6 +24,8 @@ describe("lora-studio doctor --json", () => {
 
     expect(report.tfjs.backend).toBe("wasm");
     expect(report.tfjs.fastWasmKernels).toBe(true);
+    // onnxruntime-node is an optional dependency: in use here when installed, else the reason is given.
+    expect(report.tfjs.nativeMatMul.reason).toMatch(/onnxruntime-node/);
     expect(report.tfjs.version).toMatch(/^4\.22\./);
     expect(report.tfjs.attempts.map((a) => [a.name, a.ok])).toEqual([
       ["tensorflow-gpu", false],
