@@ -14,6 +14,10 @@
  * Issue 14: ours runs with 1 and 2 threads (LORA_STUDIO_TRAIN_THREADS: MLAS's threads for the matmuls) and once on
  * wasm XNNPACK alone; ratio_1_thread and ratio_2_threads compare each with the reference at the same thread count,
  * and scaling_model says what 4 and 8 cores would give and what limits them.
+ * Issue 13: BENCH_TRAIN_BACKENDS (default "wasm,webgpu") adds ours on webgpu per speed shape, with the adapter's
+ * name and GPU buffer bytes; webgpu runs where initTfjs chooses it (a hardware adapter) or where it is forced
+ * (LORA_STUDIO_BACKEND=webgpu), and is skipped with the reason otherwise. On a software adapter (SwiftShader) the
+ * figures mean nothing and the output says so.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -23,6 +27,9 @@ import { fileURLToPath } from "node:url";
 import { makeTinyModel, type TinyDtype } from "../electron/engine/gguf/tiny/makeTinyModel";
 import type { PresetName } from "../electron/engine/gguf/tiny/presets";
 import { nativeMatMulState, nativeMatMulStats } from "../native-deps/nativeMatmul/nativeMatMul";
+import { initTfjs } from "../native-deps/tfjsBackend";
+import { softwareAdapterReason } from "../native-deps/webgpu/softwareAdapterReason";
+import { describeAdapter } from "../native-deps/webgpu/WebgpuAdapterSummary";
 import { runTrainSteps, type StepRunOptions, type StepRunResult } from "./helpers/runTrainSteps";
 
 const SEQ = 256;
@@ -30,6 +37,7 @@ const RANK = 8;
 const REFERENCE = "/work/shared/bench/torch_lora_ref.py";
 const PYTHON = "/usr/bin/python3";
 const quick = process.env.BENCH_TRAIN_QUICK === "1";
+const backends = (process.env.BENCH_TRAIN_BACKENDS ?? "wasm,webgpu").split(",").map((b) => b.trim());
 
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -128,11 +136,27 @@ function scalingModel(one: StepRunResult & { native_matmul?: NativeShare }, two:
   };
 }
 
+/** Issue 13: in the child, webgpu only where initTfjs would train on it (or it is forced); else why not. */
+async function webgpuAdapter(): Promise<{ adapter: string; note?: string } | { skipped: string }> {
+  const forced = process.env.LORA_STUDIO_BACKEND === "webgpu";
+  const init = await initTfjs(forced ? { prefer: "webgpu" } : {}).catch((e: Error) => e);
+  if (init instanceof Error) return { skipped: init.message };
+  if (init.backend !== "webgpu") return { skipped: init.gpuNotice ?? `initTfjs chose ${init.backend}` };
+  const a = init.adapter!;
+  const software = softwareAdapterReason(a);
+  return { adapter: describeAdapter(a), ...(software ? { note: `${software}: these figures mean nothing about a GPU's speed` } : {}) };
+}
+
 async function main(): Promise<void> {
   const childAt = process.argv.indexOf("--child");
   if (childAt >= 0) {
     const options = JSON.parse(process.argv[childAt + 1]!) as StepRunOptions;
-    const result = await runTrainSteps(options);
+    const gpu = options.backend === "webgpu" ? await webgpuAdapter() : undefined;
+    if (gpu && "skipped" in gpu) {
+      console.log(JSON.stringify(gpu));
+      return;
+    }
+    const result = { ...(await runTrainSteps(options)), ...gpu };
     const state = nativeMatMulState();
     const stats = nativeMatMulStats();
     const native: NativeShare | undefined = state?.active
@@ -151,6 +175,7 @@ async function main(): Promise<void> {
     const ours2 = inChild({ path, seqLen: SEQ, rank: RANK, steps }, { threads: 2, native: true });
     const oursXnn = inChild({ path, seqLen: SEQ, rank: RANK, steps }, { threads: 1, native: false });
     const oursCopies = quick ? undefined : inChild({ path, seqLen: SEQ, rank: RANK, steps, transposedCopies: true });
+    const oursWebgpu = backends.includes("webgpu") ? inChild({ path, seqLen: SEQ, rank: RANK, steps, backend: "webgpu" }) : undefined;
     const ref = reference(preset);
     const ratio = (r: StepRunResult) => ("tokens_per_s" in ref ? round(r.tokens_per_s / ref.tokens_per_s, 2) : null);
     const refAt = (threads: number) => ("tried" in ref ? ref.tried[`${threads}_thread_tokens_per_s`] : undefined);
@@ -163,6 +188,7 @@ async function main(): Promise<void> {
       ours_2_threads: ours2,
       ours_1_thread_wasm_xnnpack_only: oursXnn,
       ...(oursCopies ? { ours_transposed_copies: oursCopies } : {}),
+      ...(oursWebgpu ? { ours_webgpu: oursWebgpu } : {}),
       reference: ref,
       // Same thread count on both sides (issue 14's goal: >= 0.5 each).
       ratio_1_thread: ratioAt(ours, 1),

@@ -9,6 +9,7 @@ import type { Batch } from "../../electron/engine/training/makeBatch";
 import { Rng } from "../../electron/engine/util/Rng";
 import { initTfjs } from "../../native-deps/tfjsBackend";
 import { WasmLiveBytes } from "./WasmLiveBytes";
+import { WebgpuBytes } from "./WebgpuBytes";
 
 export interface StepRunOptions {
   path: string;
@@ -19,6 +20,8 @@ export interface StepRunOptions {
   keepQuantized?: boolean;
   gradientCheckpointing?: boolean;
   transposedCopies?: boolean;
+  /** Issue 13: the tfjs backend (default wasm); on webgpu the "wasm heap" fields are GPU buffer bytes. */
+  backend?: "wasm" | "webgpu";
 }
 
 export interface StepRunResult {
@@ -53,14 +56,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
  * PyTorch reference trains: rank r on q and v, alpha 32, no dropout. Meant to run alone in a fresh process.
  */
 export async function runTrainSteps(o: StepRunOptions): Promise<StepRunResult> {
-  const { tf, backend } = await initTfjs({ prefer: "wasm" });
+  const { tf, backend } = await initTfjs({ prefer: o.backend ?? "wasm" });
   const file = await openGguf(o.path);
   const t0 = performance.now();
   const model = await LlamaModel.load(file, { keepQuantized: o.keepQuantized ?? false, transposedCopies: o.transposedCopies ?? false }).finally(() => file.close());
   const loadS = (performance.now() - t0) / 1000;
   const adapter = LoraAdapter.create(model.config, LoraConfigSchema.parse({ rank: o.rank, alpha: 32, dropout: 0, targets: ["q", "v"] }), 1);
   const optimizer = new AdamW(adapter.variables());
-  const meter = WasmLiveBytes.attach();
+  const meter = backend === "webgpu" ? WebgpuBytes.attach() : WasmLiveBytes.attach();
   const rssAfterLoad = process.memoryUsage().rss;
   const heapAfterLoad = meter.heapBytes();
   const rng = new Rng(7);
@@ -82,6 +85,7 @@ export async function runTrainSteps(o: StepRunOptions): Promise<StepRunResult> {
     const mid = performance.now();
     optimizer.apply(grads, 1e-4);
     tf.dispose(Object.values(grads));
+    if (meter instanceof WebgpuBytes) meter.sample();
     const end = performance.now();
     const cpu = process.cpuUsage(cpuStart);
     if (i === 0) continue; // warm-up: XNNPACK packs each weight on first use
