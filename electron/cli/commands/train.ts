@@ -13,7 +13,7 @@ import type { RunRecord } from "../../app/training/RunRecord";
 import { formatConfigError } from "../formatConfigError";
 import { lockRunFolder, type RunFolderLock } from "../../app/training/lockRunFolder";
 
-const BACKENDS = ["tensorflow-gpu", "tensorflow", "wasm", "cpu"] as const;
+const BACKENDS = ["tensorflow-gpu", "webgpu", "tensorflow", "wasm", "cpu"] as const;
 
 export const trainCommand: Command<RunRecord> = {
   name: "train",
