@@ -76,3 +76,11 @@ export function nativeMatMulState(): NativeMatMulState | undefined {
 export function nativeMatMulStats(): { calls: number; seconds: number; flops: number } {
   return ort ? { ...ort.stats } : { calls: 0, seconds: 0, flops: 0 };
 }
+
+/** Turns MLAS off for the rest of the process (after a failure), keeping `reason` for doctor and the logs. */
+export function disableNativeMatMul(reason: string): void {
+  ort?.dispose();
+  ort = undefined;
+  state = { ...(state ?? { threads: 1, minFlops: MIN_NATIVE_FLOPS }), active: false, reason };
+  console.warn(`LoRA Studio: ${reason}; training goes on with the wasm matmul`);
+}

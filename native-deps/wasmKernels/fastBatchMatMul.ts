@@ -9,7 +9,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
-import { nativeMatMulFor } from "../nativeMatmul/nativeMatMul";
+import { disableNativeMatMul, nativeMatMulFor } from "../nativeMatmul/nativeMatMul";
 import { asWasmBackend, memoryOffset, registerView, releaseView, wasmId, type WasmBackendInternals, type WasmModule } from "./wasmInternals";
 
 type XnnMatMul = (aId: number, aShape: Uint8Array, aRank: number, bId: number, bShape: Uint8Array, bRank: number, transposeA: number, transposeB: number, outId: number) => void;
@@ -82,8 +82,13 @@ export const fastBatchMatMul: KernelFunc = ({ inputs, backend: anyBackend, attrs
     // MLAS reads the operands where they lie (transposes folded into its GEMM) and writes the output in place.
     const heap = backend.wasm.HEAPU8.buffer;
     const view = (t: TensorInfo) => new Float32Array(heap, memoryOffset(backend, t.dataId), util.sizeFromShape(t.shape));
-    native.run({ rankA: aRank, rankB: bRank, transposeA, transposeB }, view(a), a.shape, view(b), b.shape, view(result), result.shape);
-    return result;
+    try {
+      native.run({ rankA: aRank, rankB: bRank, transposeA, transposeB }, view(a), a.shape, view(b), b.shape, view(result), result.shape);
+      return result;
+    } catch (error) {
+      // A native failure must not end the run: XNNPACK computes this product and every later one.
+      disableNativeMatMul(`onnxruntime-node failed on [${a.shape}] x [${b.shape}] and was turned off: ${(error as Error).message.split("\n")[0]}`);
+    }
   }
   const aRows = rowMajor(backend, a, batchA, m, k, transposeA);
   const bRows = rowMajor(backend, b, batchB, k, n, transposeB);

@@ -217,4 +217,25 @@ describe.skipIf(absent !== undefined)("MLAS matmul (onnxruntime-node) in the was
     adapter.dispose();
     model.dispose();
   });
+
+  it("falls back to XNNPACK for good when a native product fails, with the product named", () => {
+    configureNativeMatMul({ threads: 1, reconfigure: true });
+    const a = random([128, 256]);
+    const b = random([256, 300]);
+    const expected = runKernel(a, b, false, false).data;
+    const original = OrtMatMul.prototype.run;
+    OrtMatMul.prototype.run = () => {
+      throw new Error("simulated native failure");
+    };
+    try {
+      const got = runKernel(a, b, false, false);
+      expect(relativeDifference(got.data, expected)).toBeLessThan(2e-6);
+      expect(nativeMatMulState()?.active).toBe(false);
+      expect(nativeMatMulState()?.reason).toMatch(/failed on \[128,256\] x \[256,300\] and was turned off: simulated native failure/);
+      expect(nativeMatMulFor(1e12)).toBeUndefined();
+    } finally {
+      OrtMatMul.prototype.run = original;
+      tf.dispose([a, b]);
+    }
+  });
 });
