@@ -81,8 +81,9 @@ export class LlamaModel {
 
   /** Token embeddings [B*T, nEmbd]. Gather on a frozen tensor: no gradient flows into the table. */
   embed(tokens: number[][]): tf.Tensor2D {
-    const { tokenEmbd, quantized } = this.weights;
+    const { tokenEmbd, quantized, vocabSplit } = this.weights;
     if (tokenEmbd) return tf.tidy(() => tf.gather(tokenEmbd, tf.tensor1d(tokens.flat(), "int32")));
+    if (vocabSplit) return vocabSplit.tokenEmbd.gatherRows(tokens.flat());
     // Kept quantized: only the rows looked up are dequantized (the same values the F32 table would hold).
     return tf.tensor2d(dequantizeRows(quantized!.tokenEmbd, tokens.flat()), [tokens.flat().length, this.config.nEmbd]);
   }
@@ -123,11 +124,12 @@ export class LlamaModel {
     // Note: a tied head's transpose is the embedding table itself, so a backward product needs no transpose of
     // the [nEmbd, vocab] head. XNNPACK then keeps a packed copy of the table, no more than the transient
     // transpose and packing it replaces each step (training's loss uses the same, see headCrossEntropy).
-    const { output, outputT, tokenEmbd, quantized } = this.weights;
+    const { output, outputT, tokenEmbd, quantized, vocabSplit } = this.weights;
+    if (vocabSplit) return vocabSplit.head.frozenLogits(hidden);
     const tied = this.config.tiedEmbeddings;
     const transposed = tied ? tokenEmbd : outputT;
-    if (transposed) return frozenMatMul(hidden, output, () => transposed);
-    return frozenMatMul(hidden, output, tied && quantized ? () => dequantizeTransposed(quantized.tokenEmbd) : undefined);
+    if (transposed) return frozenMatMul(hidden, output!, () => transposed);
+    return frozenMatMul(hidden, output!, tied && quantized ? () => dequantizeTransposed(quantized.tokenEmbd) : undefined);
   }
 
   /** logprobs[i] = log p(tokens[i+1] | tokens[0..i]), length T-1, computed without keeping all logits at once. */

@@ -5,6 +5,7 @@ import { isDequantizable } from "../gguf/dequantize";
 import { ModelTensorError } from "./errors";
 import type { ModelConfig } from "./ModelConfig";
 import { quantizedPartsTensors, type QuantizedLayer, type QuantizedMatrix, type QuantizedParts } from "./QuantizedWeights";
+import { maxBindingBytes, vocabChunkRows, VocabSplit } from "./VocabSplit";
 
 /** The seven projections of a block, the places a LoRA adapter can attach. */
 export const PROJECTIONS = ["q", "k", "v", "o", "gate", "up", "down"] as const;
@@ -50,8 +51,8 @@ export interface ModelWeights {
   /** [vocab, nEmbd]: row t is token t's embedding, for tf.gather. Absent when kept quantized (quantized.tokenEmbd). */
   tokenEmbd?: tf.Tensor2D;
   outputNorm: tf.Tensor1D;
-  /** [nEmbd, vocab]; with tied embeddings a transposed copy of token_embd (see LlamaModel's Note). */
-  output: tf.Tensor2D;
+  /** [nEmbd, vocab]; with tied embeddings a transposed copy of token_embd (see LlamaModel's Note). Absent when split. */
+  output?: tf.Tensor2D;
   /** LoadWeightsOptions.transposedCopies on an untied head: output^T [vocab, nEmbd]. */
   outputT?: tf.Tensor2D;
   /** rope_freqs.weight (nRot / 2 divisors of theta_i), kept in JS because RoPE tables are built in JS. */
@@ -60,6 +61,11 @@ export interface ModelWeights {
   layers: LayerWeights[];
   /** LoadWeightsOptions.keepQuantized: the blocks' projection weights and the token embedding as GGUF bytes. */
   quantized?: QuantizedParts;
+  /**
+   * Set instead of tokenEmbd, output and outputT when vocab x nEmbd floats exceed the GPU's binding limit
+   * (VocabSplit.ts): the embedding and head^T as row chunks (one object for both when tied).
+   */
+  vocabSplit?: { tokenEmbd: VocabSplit; head: VocabSplit };
 }
 
 /** What weights load from; readTensorBytes is needed only with keepQuantized. */
@@ -152,6 +158,8 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
 
   try {
     if (options.keepQuantized) return await loadQuantized();
+    const chunkRows = vocabChunkRows(vocabSize, nEmbd, maxBindingBytes());
+    if (chunkRows < vocabSize) return await loadSplit(chunkRows);
     const tokenEmbd = await matrixRows("token_embd.weight", nEmbd, vocabSize);
     const outputNorm = await vector("output_norm.weight", nEmbd);
     // Note: tied heads get their own transposed copy (vocab x nEmbd floats more) so that the biggest
@@ -172,6 +180,30 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
   } catch (e) {
     for (const t of created) t.dispose();
     throw e;
+  }
+
+  /** The default path with the embedding and the head as VocabSplit row chunks. */
+  async function loadSplit(chunkRows: number): Promise<ModelWeights> {
+    const split = (rows: tf.Tensor2D) => {
+      const s = VocabSplit.fromRows(rows, chunkRows);
+      s.chunks.forEach(track);
+      return s;
+    };
+    const tokenEmbd = split(await matrixRows("token_embd.weight", nEmbd, vocabSize));
+    const outputNorm = await vector("output_norm.weight", nEmbd);
+    if (!config.tiedEmbeddings && file.hasTensor("output.bias")) throw new ModelTensorError(`${file.path}: an output head with a bias cannot be split by vocabulary yet`);
+    // The head^T rows are output.weight's GGUF rows as stored ([vocab, nEmbd]); tied: the embedding itself.
+    const head = config.tiedEmbeddings ? tokenEmbd : split(await matrixRows("output.weight", nEmbd, vocabSize));
+    if (config.tiedEmbeddings) progress();
+    const ropeFreqs = config.hasRopeFreqs ? await read("rope_freqs.weight", [config.nRot / 2]) : undefined;
+    const layers: LayerWeights[] = [];
+    for (let i = 0; i < config.nLayer; i++) {
+      const blk = `blk.${i}`;
+      const proj = {} as Record<Projection, Linear>;
+      for (const p of PROJECTIONS) proj[p] = await linear(`${blk}.${PROJECTION_TENSOR[p]}`, ...shapes[p]);
+      layers.push({ ...(await norms(blk)), proj });
+    }
+    return { outputNorm, vocabSplit: { tokenEmbd, head }, ...(ropeFreqs ? { ropeFreqs } : {}), layers };
   }
 
   /** keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab]. */
@@ -211,8 +243,10 @@ export function disposeModelWeights(w: ModelWeights): void {
 
 /** Every tensor the weights hold (the output head once even when it is a tied copy). */
 export function weightTensors(w: ModelWeights): tf.Tensor[] {
-  const out: tf.Tensor[] = [w.outputNorm, w.output];
+  const out: tf.Tensor[] = [w.outputNorm];
+  if (w.output) out.push(w.output);
   if (w.outputT) out.push(w.outputT);
+  if (w.vocabSplit) out.push(...new Set([...w.vocabSplit.tokenEmbd.chunks, ...w.vocabSplit.head.chunks]));
   if (w.tokenEmbd) out.push(w.tokenEmbd);
   if (w.quantized) out.push(...quantizedPartsTensors(w.quantized));
   for (const l of w.layers) {

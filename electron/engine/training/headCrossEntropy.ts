@@ -13,13 +13,15 @@ import { dequantizeRows } from "../model/QuantizedWeights";
  * The gather is forward-only here (inside a custom op), so the missing wasm gather gradient does not matter.
  */
 export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array): tf.Scalar {
-  const { output, outputT, tokenEmbd, quantized } = model.weights;
+  const { outputT, tokenEmbd, quantized, vocabSplit } = model.weights;
+  const output = model.weights.output!; // absent only with vocabSplit, which never reads it
   const tied = model.config.tiedEmbeddings;
   const vocab = model.config.vocabSize;
   const rows = targets.length;
   // head^T [vocab, nEmbd] where one exists without copying: a tied head's embedding table, or a transposed copy.
   const headT = tied ? tokenEmbd : outputT;
   const targetRows = (): tf.Tensor2D => {
+    if (vocabSplit) return vocabSplit.head.gatherRows(targets);
     const index = tf.tensor1d(targets, "int32");
     if (headT) return tf.gather(headT, index);
     if (tied && quantized) return tf.tensor2d(dequantizeRows(quantized.tokenEmbd, Array.from(targets)), [rows, model.config.nEmbd]);
@@ -28,7 +30,7 @@ export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const h = args[0] as tf.Tensor2D;
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const logits = tf.matMul(h, output);
+    const logits = vocabSplit ? vocabSplit.head.matMulT(h) : tf.matMul(h, output);
     const max = tf.max(logits, 1, true);
     const lse = tf.add(tf.log(tf.sum(tf.exp(tf.sub(logits, max)), 1, true)), max);
     const flat = Int32Array.from(targets, (t, i) => i * vocab + t);
@@ -42,7 +44,7 @@ export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets
           const [savedLogits, savedLse] = saved as [tf.Tensor2D, tf.Tensor2D];
           const coef = tf.reshape(tf.mul(tf.tensor1d(weight), dy), [rows, 1]);
           const scaledSoftmax = tf.mul(tf.exp(tf.sub(savedLogits, savedLse)), coef);
-          const softmaxPart = headT ? tf.matMul(scaledSoftmax, headT) : tf.matMul(scaledSoftmax, output, false, true);
+          const softmaxPart = vocabSplit ? vocabSplit.head.matMul(scaledSoftmax as tf.Tensor2D) : headT ? tf.matMul(scaledSoftmax, headT) : tf.matMul(scaledSoftmax, output, false, true);
           return tf.sub(softmaxPart, tf.mul(targetRows(), coef));
         }),
     };

@@ -1,0 +1,3 @@
+import { describeVocabSplit } from "./vocabSplitSuite";
+
+describeVocabSplit("wasm");
