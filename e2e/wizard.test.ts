@@ -252,6 +252,12 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await screen("en-7-export");
     // The PDF's document chunks cannot go into a LLaMA-Factory chat recipe: that one format says why, the rest are written.
     expect(await byTest("export-error-llama-factory").innerText()).toMatch(/document/);
+    expect(await byTest("export-error-llama-factory").innerText()).not.toMatch(/--format/);
+    // For a person: what to hand IT, a plain list of where each file works, a Q8_0 choice that will be F16 says so.
+    expect(await byTest("export-hand-to-it").innerText()).toMatch(/hand-off bundle/);
+    expect(await byTest("export-bundle-file").innerText()).toMatch(/\.zip/);
+    expect(await byTest("export-compatibility-summary").innerText()).toMatch(/GGUF LoRA adapter · works in llama\.cpp, LM Studio, Ollama/);
+    expect(await byTest("export-q8-fallback").innerText()).toMatch(/written in F16/);
 
     // The files exist, and the adapters and the merged model load
     const exported = listFiles(join(home, "exports"));

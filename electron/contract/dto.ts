@@ -350,7 +350,8 @@ export interface ExportSummary {
   runId: string;
   outDir: string;
   /** One entry per format asked for; a format that could not be written has no files and says why in error. */
-  results: { format: ExportFormat; files: ExportedFileView[]; notes: string[]; error: string | null }[];
+  /** errorCode names a case the page explains in the user's words (export.errorCode.<code>). */
+  results: { format: ExportFormat; files: ExportedFileView[]; notes: string[]; error: string | null; errorCode?: string }[];
   compatibility: CompatibilityRow[];
 }
 

@@ -1,5 +1,5 @@
 /** `lora-studio eval`, `report` and `export --format bundle` on a briefly trained tiny run, through the real entry point. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,6 +45,13 @@ describe("lora-studio eval / report / export bundle", () => {
     expect(out.format).toBe("bundle");
     expect(out.files[0].path).toMatch(/run-bundle\.zip$/);
     expect(existsSync(out.files[0].path)).toBe(true);
+    // --out NAME.zip writes that file (it used to make a folder called NAME.zip), and nothing beside it.
+    const zip = join(dir, "handoff", "Clinic answers.zip");
+    const named = await runCli(["export", "--run", runDir, "--format", "bundle", "--out", zip, "--json"]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout).files[0].path).toBe(zip);
+    expect(statSync(zip).isFile()).toBe(true);
+    expect(readdirSync(join(dir, "handoff"))).toEqual(["Clinic answers.zip"]);
   }, 60_000);
 
   it("eval of a folder without a run says what to give", async () => {

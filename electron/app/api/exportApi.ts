@@ -20,7 +20,7 @@ type ExportApi = Pick<StudioApiImpl, "compatibility" | "exportRun">;
 export function exportApi(ctx: ApiContext): ExportApi {
   const { db } = ctx;
   const failed = (error: unknown): never => {
-    if (error instanceof ExportError) throw new StudioApiError("failed", error.message);
+    if (error instanceof ExportError) throw new StudioApiError("failed", error.message, error.code ? { exportCode: error.code } : undefined);
     throw error;
   };
   return {
@@ -54,7 +54,8 @@ export function exportApi(ctx: ApiContext): ExportApi {
           }
         } catch (error) {
           if (!(error instanceof StudioApiError)) throw error;
-          results.push({ format: format as ExportFormat, files: [], notes: [], error: error.message });
+          const code = (error.details as { exportCode?: unknown } | undefined)?.exportCode;
+          results.push({ format: format as ExportFormat, files: [], notes: [], error: error.message, ...(typeof code === "string" ? { errorCode: code } : {}) });
           continue;
         }
         for (const f of result.files) addAdapterFile(db, adapter.id, { format, path: f.path, sha256: f.sha256, bytes: f.bytes });

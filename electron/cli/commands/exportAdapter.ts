@@ -7,6 +7,8 @@ import { loadRunForExport } from "../../engine/export/loadRunForExport";
 import type { CompatibilityEntry } from "../../engine/export/compatibilityReport";
 import { exportBundle } from "../../app/evaluation/exportBundle";
 import type { ExportResult } from "../../engine/export/ExportResult";
+import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 
 /** The engine's formats plus the hand-off bundle, which the app composes (report, manifest) over them. */
 const CLI_FORMATS = [...EXPORT_FORMATS, "bundle"] as const;
@@ -25,7 +27,7 @@ export const exportCommand: Command<ExportCommandResult> = {
     "  ollama                      GGUF LoRA (F16) + Modelfile",
     `  merged                      base + adapter in one GGUF (--merged-type ${MERGED_TYPES.join("|")}, default F16)`,
     "  axolotl, llama-factory      the prepared data and a config with the same settings, for multi-GPU runs",
-    "  bundle                      one zip for IT: GGUF LoRA + Modelfile, PEFT, model card, compatibility, report, run.json, manifest.json (sha256 of all)",
+    "  bundle                      one zip for IT: GGUF LoRA + Modelfile, PEFT, model card, compatibility, report, run.json, manifest.json (sha256 of all); --out NAME.zip writes that file, a folder gets RUN-bundle.zip",
     "  --last                      export adapter-last.gguf instead of adapter.gguf (best validation loss)",
     "  --base-model-id ID          the base's Hugging Face id when the GGUF does not name it",
   ].join("\n"),
@@ -49,7 +51,7 @@ export const exportCommand: Command<ExportCommandResult> = {
     const mergedType = optionalChoice(args, "merged-type", MERGED_TYPES);
     if (mergedType && format !== "merged") throw new UsageError(`--merged-type applies to --format merged, not ${format}`);
     io.log(`exporting ${runDir} as ${format}...`);
-    if (format === "bundle") return exportBundle(runDir, out);
+    if (format === "bundle") return out.toLowerCase().endsWith(".zip") ? bundleAs(runDir, out) : exportBundle(runDir, out);
     return exportRun(runDir, format, out, { ...(mergedType ? { mergedType } : {}), ...(args.values.last ? { adapter: "last" as const } : {}), ...(baseModelId ? { baseModelId } : {}) });
   },
   format: (r) => {
@@ -65,3 +67,19 @@ export const exportCommand: Command<ExportCommandResult> = {
     return lines.join("\n");
   },
 };
+
+/** The bundle written as the zip file named by --out (the bundle is made beside it, then moved into place). */
+async function bundleAs(runDir: string, zipPath: string): Promise<ExportResult> {
+  const target = resolve(zipPath);
+  await mkdir(dirname(target), { recursive: true });
+  const staging = await mkdtemp(`${target}.partial-`);
+  try {
+    const result = await exportBundle(runDir, staging);
+    const zip = result.files.find((f) => f.path.endsWith(".zip"));
+    if (!zip) throw new Error(`the bundle in ${staging} has no zip file`);
+    await rename(zip.path, target);
+    return { ...result, files: result.files.map((f) => (f === zip ? { ...f, path: target } : f)) };
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

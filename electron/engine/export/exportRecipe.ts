@@ -123,7 +123,10 @@ function chatmlMessages(text: string, index: number): { role: string; content: s
   const out: { role: string; content: string }[] = [];
   for (const m of text.matchAll(/<\|im_start\|>\s*(\w+)\n([\s\S]*?)<\|im_end\|>/g)) out.push({ role: m[1]!, content: m[2]! });
   if (!out.some((m) => m.role === "assistant")) {
-    throw new ExportError(`prepared sequence ${index + 1} has no ChatML assistant turn (it may be a document chunk); use --format axolotl for runs with documents`);
+    throw new ExportError(
+      `prepared sequence ${index + 1} is a document passage, not a question-and-answer chat, and a LLaMA-Factory recipe holds chats only; export the Axolotl recipe for runs trained on documents (--format axolotl)`,
+      "recipe-documents",
+    );
   }
   return out;
 }

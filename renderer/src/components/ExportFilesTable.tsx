@@ -11,8 +11,10 @@ import { formatBytes } from "../format";
 import { useLocalized } from "../hooks/useLocalized";
 
 export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { lang } = useLocalized();
+  /** Every format's technical notes once each (formats repeat the same ones), for IT. */
+  const notes = [...new Set(summary.results.flatMap((r) => r.notes))];
   return (
     <>
       <Table size="small" aria-label={t("export.filesTable")}>
@@ -42,18 +44,24 @@ export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
       {summary.results
         .filter((r) => r.error)
         .map((r) => (
-          <Alert key={`${r.format}-error`} severity="error" sx={{ mt: 1 }} data-testid={`export-error-${r.format}`}>
-            {t(`export.format.${r.format}.name`)}: {r.error}
+          <Alert key={`${r.format}-error`} severity="warning" sx={{ mt: 1 }} data-testid={`export-error-${r.format}`}>
+            {t(`export.format.${r.format}.name`)}: {r.errorCode && i18n.exists(`export.errorCode.${r.errorCode}`) ? t(`export.errorCode.${r.errorCode}`) : r.error}
           </Alert>
         ))}
-      {summary.results.some((r) => r.notes.length > 0) &&
-        summary.results.map((r) =>
-          r.notes.map((n, i) => (
-            <Typography key={`${r.format}-${i}`} variant="body2" color="text.secondary">
-              {t(`export.format.${r.format}.name`)}: {n}
+      {notes.length > 0 && (
+        <details data-testid="export-notes">
+          <summary>
+            <Typography component="span" variant="body2">
+              {t("export.notesForIt")}
             </Typography>
-          )),
-        )}
+          </summary>
+          {notes.map((n) => (
+            <Typography key={n} variant="body2" color="text.secondary" lang="en" sx={{ overflowWrap: "anywhere" }}>
+              {n}
+            </Typography>
+          ))}
+        </details>
+      )}
     </>
   );
 }

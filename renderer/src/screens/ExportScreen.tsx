@@ -57,12 +57,18 @@ export function ExportScreen({ project, goStep }: StepProps) {
     );
 
   const toggle = (f: ExportFormat, on: boolean) => setFormats((s) => (on ? [...s, f] : s.filter((x) => x !== f)));
+  /** Q8_0 needs ranks that are multiples of 32; other adapters are written in F16, which the choice says. */
+  const q8Falls = run.settings.rank % 32 !== 0;
+  const bundleFile = summary?.results.find((r) => r.format === "bundle")?.files.find((f) => f.path.endsWith(".zip")) ?? null;
   return (
     <Stack spacing={2}>
       <Typography variant="h5" component="h2">
         {t("export.title")}
       </Typography>
       <Typography color="text.secondary">{t("export.intro")}</Typography>
+      <Alert severity="info" data-testid="export-hand-to-it">
+        {t("export.handToIt")}
+      </Alert>
       <Paper sx={{ p: 2 }} component="section" aria-labelledby="formats-h" data-testid="export-formats">
         <Typography variant="h6" component="h3" id="formats-h">
           {t("export.formats")}
@@ -78,6 +84,11 @@ export function ExportScreen({ project, goStep }: StepProps) {
                   <Typography variant="body2" color="text.secondary">
                     {t(`export.format.${f}.desc`)}
                   </Typography>
+                  {f === "gguf-q8_0" && q8Falls && (
+                    <Typography variant="body2" color="warning.main" data-testid="export-q8-fallback">
+                      {t("export.q8Fallback", { rank: run.settings.rank })}
+                    </Typography>
+                  )}
                 </Box>
               }
               sx={{ alignItems: "flex-start", my: 0.5 }}
@@ -123,6 +134,11 @@ export function ExportScreen({ project, goStep }: StepProps) {
           <Typography variant="h6" component="h3">
             {t("export.written", { dir: summary.outDir })}
           </Typography>
+          {bundleFile && (
+            <Alert severity="success" sx={{ my: 1, overflowWrap: "anywhere" }} data-testid="export-bundle-file">
+              {t("export.handToItFile", { path: bundleFile.path })}
+            </Alert>
+          )}
           <ExportFilesTable summary={summary} />
         </Paper>
       )}
