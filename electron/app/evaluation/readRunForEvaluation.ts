@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import type { DatasetRecord } from "../data/prepareDataset";
 import type { TrainingItem } from "../data/types";
 import type { RunRecord } from "../training/RunRecord";
+import { rebasedPaths } from "../training/trainRun";
 import { EvaluationError } from "./EvaluationError";
 
 /** What an evaluation reads from a run folder. */
@@ -22,8 +23,15 @@ export async function readRunForEvaluation(runDir: string): Promise<RunForEvalua
   const runJson = join(dir, "run.json");
   const text = await readFile(runJson, "utf8").catch(() => null);
   if (text === null) throw new EvaluationError(`${runJson} does not exist: --run takes the --out folder of a training run`);
-  const record = JSON.parse(text) as RunRecord;
-  const adapterPath = record.result?.adapterPath && existsSync(record.result.adapterPath) ? record.result.adapterPath : join(dir, "adapter.gguf");
+  let parsed: RunRecord;
+  try {
+    parsed = JSON.parse(text) as RunRecord;
+  } catch (error) {
+    throw new EvaluationError(`${runJson} is damaged (${(error as Error).message}); the run cannot be evaluated from it`);
+  }
+  // A copied or moved run folder is read in place: its own adapter and prepared data, not the first folder's.
+  const record: RunRecord = { ...parsed, job: { ...parsed.job, ...rebasedPaths(parsed.job, dir) } };
+  const adapterPath = existsSync(join(dir, "adapter.gguf")) || !record.result?.adapterPath ? join(dir, "adapter.gguf") : record.result.adapterPath;
   if (!existsSync(adapterPath)) {
     throw new EvaluationError(`${adapterPath} does not exist (run status "${record.status}"): finish or resume the run first (lora-studio train --resume ${dir})`);
   }

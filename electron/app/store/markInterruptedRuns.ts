@@ -30,7 +30,7 @@ export function markInterruptedRuns(db: Db, isAlive: (pid: number) => boolean = 
       const resumable = hasCheckpoint(join(r.out_dir, "checkpoints"));
       const error = {
         code: "WorkerDied",
-        message: `the training process${r.worker_pid ? ` (pid ${r.worker_pid})` : ""} ended without reporting (it was stopped, or the computer restarted); ${resumable ? `continue with \`lora-studio train --resume ${r.out_dir}\`` : `no checkpoint was saved yet, so resuming starts it again from the beginning`}`,
+        message: `the training process${r.worker_pid ? ` (pid ${r.worker_pid})` : ""} ended without reporting (it was stopped, or the computer restarted); ${resumable ? `continue with \`lora-studio train --resume ${r.out_dir}\`` : `no checkpoint was saved yet, so resuming (\`lora-studio train --resume ${r.out_dir}\`) starts it again from the beginning`}`,
         resumable,
       };
       db.prepare("UPDATE runs SET status = 'interrupted', worker_pid = NULL, error_json = ?, ended_at = ?, updated_at = ? WHERE id = ?").run(JSON.stringify(error), now, now, r.id);

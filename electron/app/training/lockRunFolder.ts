@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,10 +42,12 @@ function bootId(): string | null {
 export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: number) => boolean; command?: string } = {}): Promise<RunFolderLock> {
   const dir = resolve(outDir);
   const isAlive = options.isAlive ?? pidAlive;
+  // A folder made only for the lock is removed again on release when nothing else was written into it.
+  const created = !existsSync(dir);
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new TrainInputError(`output folder ${dir} cannot be created (${(error as Error).message.split("\n")[0]}); choose another --out folder`);
+    throw new TrainInputError(`output folder ${dir} is not writable (${(error as Error).message.split("\n")[0]}); choose another --out folder`);
   }
   const path = join(dir, ".lock");
   const me: LockOwner = { pid: process.pid, host: hostname(), boot: bootId(), since: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(" ") };
@@ -68,6 +70,11 @@ export async function lockRunFolder(outDir: string, options: { isAlive?: (pid: n
             if (owner.pid === me.pid && owner.since === me.since) rmSync(path, { force: true });
           } catch {
             // gone already
+          }
+          try {
+            if (created && readdirSync(dir).length === 0) rmdirSync(dir);
+          } catch {
+            // in use again, or gone
           }
         },
       };

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { LoraConfig } from "../lora/LoraConfig";
 import { ExportError } from "./ExportError";
 
@@ -42,7 +42,13 @@ export async function loadRunForExport(dir: string, options: { adapter?: "best" 
   const runJson = join(root, "run.json");
   const text = await readFile(runJson, "utf8").catch(() => null);
   if (text === null) throw new ExportError(`${runJson} does not exist: --run takes the --out folder of a training run`);
-  const record = JSON.parse(text) as RunJson;
+  let record: RunJson;
+  try {
+    record = JSON.parse(text) as RunJson;
+  } catch (error) {
+    throw new ExportError(`${runJson} is damaged (${(error as Error).message}); the run cannot be exported from it`);
+  }
+  record = { ...record, job: { ...record.job, ...inFolder(record.job as RunJson["job"] & { outDir?: string }, root) } };
   const adapterPath = join(root, options.adapter === "last" ? "adapter-last.gguf" : "adapter.gguf");
   if (!existsSync(adapterPath)) {
     throw new ExportError(`${adapterPath} does not exist (run status "${record.status}"): finish or resume the run first (lora-studio train --resume ${root})`);
@@ -59,5 +65,22 @@ export async function loadRunForExport(dir: string, options: { adapter?: "best" 
     lora: record.job.config.lora,
     record,
     dataset: datasetText ? (JSON.parse(datasetText) as DatasetJson) : null,
+  };
+}
+
+/**
+ * The prepared data paths of a copied or moved run folder, in that folder: relative paths resolve against it, and
+ * absolute ones inside the folder the run was trained in move with it (a recipe must ship this folder's data).
+ */
+function inFolder(job: RunJson["job"] & { outDir?: string }, root: string): Pick<RunJson["job"], "trainPath" | "validationPath"> {
+  const from = job.outDir && isAbsolute(job.outDir) ? resolve(job.outDir) : root;
+  const move = (p: string) => {
+    if (!isAbsolute(p)) return resolve(root, p);
+    const rel = relative(from, p);
+    return rel && !rel.startsWith("..") && !isAbsolute(rel) ? join(root, rel) : p;
+  };
+  return {
+    ...(job.trainPath ? { trainPath: move(job.trainPath) } : {}),
+    ...(job.validationPath ? { validationPath: move(job.validationPath) } : {}),
   };
 }

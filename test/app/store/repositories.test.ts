@@ -76,7 +76,7 @@ describe("repositories", () => {
 
     const marked = markInterruptedRuns(db);
     expect(marked.map((r) => r.id)).toEqual([run.id]);
-    expect(getRun(db, run.id)).toMatchObject({ status: "interrupted", workerPid: null, error: { code: "WorkerDied", resumable: true } });
+    expect(getRun(db, run.id)).toMatchObject({ status: "interrupted", workerPid: null, error: { code: "WorkerDied", resumable: false } }); // /r/1 has no checkpoint: resuming starts over
     expect(getRun(db, run.id).error?.message).toMatch(/--resume \/r\/1/);
     expect(listAttempts(db, run.id)[0]).toMatchObject({ status: "interrupted", change: { batchSize: [4, 2] } });
     expect(getRun(db, alive.id).status).toBe("running");
