@@ -94,4 +94,37 @@ describe("Ctrl-C during `lora-studio train`", () => {
     const events = metricsEventsOf(readFileSync(join(out, "metrics.jsonl"), "utf8"));
     expect(events.filter((e) => e.type === "started")).toHaveLength(1);
   }, 240_000);
+
+  it("a worker killed from outside: --json gives the code WorkerKilled, the attempt its cause, and no 'out of memory'", async () => {
+    const out = join(dir, "killed");
+    const run = startTrain(["--out", out, ...TRAIN, "--json"], /step 3\/120/);
+    await Promise.race([run.seen, run.exit]);
+    const worker = childrenOf(run.pid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("trainWorker"));
+    expect(worker).toHaveLength(1);
+    process.kill(worker[0]!, "SIGKILL");
+    const ended = await run.exit;
+    expect(ended.code).toBe(1);
+    const { error } = JSON.parse(ended.stdout.trim().split("\n").at(-1)!);
+    expect(error.code).toBe("WorkerKilled");
+    expect(error.message).not.toMatch(/memory/);
+    expect(error.message).toContain(`no checkpoint was saved yet, so \`lora-studio train --resume ${out}\` starts it again from the beginning`);
+    const record = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunRecord;
+    expect(record.attempts[0]).toMatchObject({ status: "interrupted", cause: expect.stringContaining("SIGKILL") });
+    expect(record.error).toMatchObject({ code: "WorkerKilled", resumable: false });
+  }, 240_000);
 });
+
+/** Process ids whose parent is `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync("/proc")
+    .filter((n) => /^\d+$/.test(n))
+    .filter((n) => {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, "utf8");
+        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
