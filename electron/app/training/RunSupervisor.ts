@@ -168,7 +168,19 @@ export class RunSupervisor {
       updateRun(db, a.runId, { status: "failed", workerPid: null, error: { code: e.name || "Error", message: e.message.split("\n")[0]!, resumable: true }, endedAt: nowIso() });
       return;
     }
-    await syncRunRecord(db, record.job.outDir, links);
+    try {
+      await syncRunRecord(db, record.job.outDir, links);
+    } catch (error) {
+      // The store could not take the run's end (a full disk under the database): the run folder has it all, and the
+      // next start (or `lora-studio projects import`) reads it back; the app keeps running.
+      const e = error as Error;
+      try {
+        updateRun(db, a.runId, { status: "interrupted", workerPid: null, error: { code: e.name || "Error", message: `the run ended but its record could not be saved (${e.message.split("\n")[0]}); free some disk space and restart the app`, resumable: true }, endedAt: nowIso() });
+      } catch {
+        // nothing more can be written now
+      }
+      return;
+    }
     if (a.closing && getRun(db, a.runId).status === "cancelled") {
       updateRun(db, a.runId, {
         status: "interrupted",
@@ -177,7 +189,20 @@ export class RunSupervisor {
     }
   }
 
+  /**
+   * A store write that fails here (a full disk under the database) must not throw into the worker's message
+   * handler and end the app: the event still reaches the screen, and the store catches up from metrics.jsonl
+   * and run.json when the run ends (syncRunRecord).
+   */
   private onEvent(a: Active, e: TrainingEvent): void {
+    try {
+      this.storeEvent(a, e);
+    } catch {
+      this.hooks.onProgress(a.runId, null, false);
+    }
+  }
+
+  private storeEvent(a: Active, e: TrainingEvent): void {
     const { db } = this;
     let point: MetricPoint | null = null;
     switch (e.type) {
