@@ -41,4 +41,14 @@ describe("engine reads tensors asynchronously", () => {
     const found = files.flatMap((f) => syncReads(relative(ROOT, f), readFileSync(f, "utf8")));
     expect(found, "use `await t.data()` (webgpu in Node cannot read synchronously)").toEqual([]);
   });
+
+  it("has no tf.addN in electron/engine (webgpu's AddN binds every input at once: past 8 it fails on many GPUs)", () => {
+    const files = sourceFiles(join(ROOT, "electron/engine"));
+    const found = files.flatMap((f) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .flatMap((line, i) => (/\baddN\s*\(/.test(line) && !/^\s*(\/\/|\*)/.test(line) ? [`${relative(ROOT, f)}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(found, "sum with a chain of tf.add instead").toEqual([]);
+  });
 });
