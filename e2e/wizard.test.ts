@@ -186,7 +186,21 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     await byTest("confirm-cancel").click();
     await expect.poll(() => byTest("train-confirm").isVisible()).toBe(false);
     expect(await byTest("train-status-text").innerText()).toMatch(/finished|complete|done/i);
-    await byTest("train-to-compare").click();
+    // Runs are a history: a second, longer run cancelled (after confirming) leaves the finished one as the project's
+    // run; both are listed, the Train and Settings steps stay checked, Compare works on the finished one.
+    await byTest("step-settings").click();
+    await byTest("setting-maxSteps").fill("5000");
+    await byTest("settings-accept").click();
+    await byTest("train-start").click();
+    await byTest("train-confirm").getByTestId("confirm-ok").click();
+    await expect.poll(() => byTest("train-cancel").isVisible(), { timeout: 60_000 }).toBe(true);
+    await byTest("train-cancel").click();
+    await byTest("train-confirm").getByTestId("confirm-ok").click();
+    await expect.poll(() => byTest("train-status-text").innerText(), { timeout: 60_000 }).toMatch(/cancelled/i);
+    await expect.poll(() => page.locator('[data-testid^="run-history-"]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await byTest("run-history-1").innerText()).toMatch(/best/);
+    for (const s of ["settings", "train"]) expect(await byTest(`step-${s}`).locator(".Mui-completed").count(), s).toBeGreaterThan(0);
+    await byTest("step-compare").click();
 
     // 6. Compare: one prompt, both answers streamed, a rating
     await byTest("compare-prompt").fill("What are the clinic's opening hours?");

@@ -63,6 +63,8 @@ export interface ProjectSummary {
   modelId: string | null;
   datasetId: string | null;
   latestRun: { id: string; status: RunStatus; step: number; totalSteps: number | null; updatedAt: string } | null;
+  /** The project's status: its best finished run (lowest validation loss, then newest), whatever was tried after it. */
+  bestRun: { id: string; bestValLoss: number | null; endedAt: string | null } | null;
 }
 
 export interface ModelInfo {

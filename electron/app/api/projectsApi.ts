@@ -2,6 +2,7 @@ import type { Domain, ProjectSummary, RunStatus, UiLanguage } from "../../contra
 import type { StudioApiImpl } from "../../contract/StudioApi";
 import { createProject, deleteProject, getProject, listProjects, renameProject, type Project } from "../store/projects";
 import { nowIso } from "../store/rows";
+import { listRuns, type Run } from "../store/runs";
 import type { Db } from "../store/openStore";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -69,5 +70,14 @@ export function projectSummary(db: Db, p: Project): ProjectSummary {
     modelId: extra.model_id,
     datasetId: extra.dataset_id,
     latestRun: run ? { id: run.id, status: run.status, step: run.step, totalSteps: run.total_steps, updatedAt: run.updated_at } : null,
+    bestRun: bestFinishedRun(listRuns(db, { projectId: p.id, status: "finished" })),
   };
+}
+
+/** Lowest validation loss first (runs without one after), then the newest. */
+export function bestFinishedRun(runs: readonly Run[]): ProjectSummary["bestRun"] {
+  const views = runs.map((r) => ({ id: r.id, bestValLoss: (r.result as { bestValLoss?: number | null } | null)?.bestValLoss ?? null, endedAt: r.endedAt, createdAt: r.createdAt }));
+  views.sort((a, b) => (a.bestValLoss ?? Infinity) - (b.bestValLoss ?? Infinity) || b.createdAt.localeCompare(a.createdAt));
+  const best = views[0];
+  return best ? { id: best.id, bestValLoss: best.bestValLoss, endedAt: best.endedAt } : null;
 }

@@ -20,6 +20,7 @@ import { useAction } from "../hooks/useAction";
 import { useRuns } from "../hooks/useRuns";
 import { useStudioEvent } from "../hooks/useStudioEvent";
 import type { StepProps } from "./ProjectWizard";
+import { RunPicker } from "../components/RunPicker";
 
 const newRequestId = () => `cmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -95,6 +96,7 @@ export function CompareScreen({ project, goStep }: StepProps) {
         {t("compare.title")}
       </Typography>
       <Typography color="text.secondary">{t("compare.intro")}</Typography>
+      <RunPicker runs={runs.runs} finished={runs.finishedRuns} value={run} onChange={runs.choose} />
       <Paper sx={{ p: 2 }}>
         <Stack spacing={2}>
           <TextField

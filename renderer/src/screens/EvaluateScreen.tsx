@@ -23,6 +23,7 @@ import { useQuery } from "../hooks/useQuery";
 import { useRuns } from "../hooks/useRuns";
 import { useStudioEvent } from "../hooks/useStudioEvent";
 import type { StepProps } from "./ProjectWizard";
+import { RunPicker } from "../components/RunPicker";
 
 type Progress = Pick<StudioEvents["evaluation.progress"], "phase" | "done" | "total">;
 const PHASES = ["prepare", "held-out", "general", "answers", "golden", "memorization", "personal-data", "done"];
@@ -91,6 +92,7 @@ export function EvaluateScreen({ project, goStep }: StepProps) {
         {t("evaluate.title")}
       </Typography>
       <Typography color="text.secondary">{t("evaluate.intro")}</Typography>
+      {run && <RunPicker runs={runs.runs} finished={runs.finishedRuns} value={run} onChange={runs.choose} />}
       <ErrorAlert error={runs.error} />
 
       <Section>

@@ -20,6 +20,7 @@ import { useAppContext } from "../hooks/useAppContext";
 import { useQuery } from "../hooks/useQuery";
 import { useRuns } from "../hooks/useRuns";
 import type { StepProps } from "./ProjectWizard";
+import { RunPicker } from "../components/RunPicker";
 
 export function ExportScreen({ project, goStep }: StepProps) {
   const { t } = useTranslation();
@@ -66,6 +67,7 @@ export function ExportScreen({ project, goStep }: StepProps) {
         {t("export.title")}
       </Typography>
       <Typography color="text.secondary">{t("export.intro")}</Typography>
+      <RunPicker runs={runs.runs} finished={runs.finishedRuns} value={run} onChange={runs.choose} />
       <Alert severity="info" data-testid="export-hand-to-it">
         {t("export.handToIt")}
       </Alert>

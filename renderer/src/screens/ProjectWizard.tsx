@@ -40,7 +40,7 @@ function done(step: StepName, p: ProjectSummary): boolean {
       // Chosen ("Use these settings") or already trained with.
       return readRunChoice(p.id).accepted || !!p.latestRun;
     case "train":
-      return p.latestRun?.status === "finished";
+      return !!p.bestRun;
     default:
       return false;
   }

@@ -12,7 +12,7 @@ import TextField from "@mui/material/TextField";
 import Typography from "@mui/material/Typography";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { DOMAINS, UI_LANGUAGES, type Domain, type ProjectSummary, type UiLanguage } from "../../../electron/contract/dto";
+import { DOMAINS, UI_LANGUAGES, type Domain, type ProjectSummary, type RunStatus, type UiLanguage } from "../../../electron/contract/dto";
 import { api } from "../api/client";
 import { Busy } from "../components/Busy";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -24,6 +24,9 @@ import { useAction } from "../hooks/useAction";
 import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
 import { useQuery } from "../hooks/useQuery";
+
+/** A project with a finished run shows it as its status, unless a newer run is under way right now. */
+const ACTIVE: RunStatus[] = ["queued", "running", "paused"];
 
 export function ProjectsScreen({ onOpen }: { onOpen: (id: string) => void }) {
   const { t } = useTranslation();
@@ -142,8 +145,14 @@ export function ProjectsScreen({ onOpen }: { onOpen: (id: string) => void }) {
                   <TableCell>{p.name}</TableCell>
                   <TableCell>{t(`domain.${p.domain}`)}</TableCell>
                   <TableCell>
-                    <RunStatusChip status={p.latestRun?.status ?? null} />
-                    {p.latestRun?.totalSteps ? ` ${p.latestRun.step}/${p.latestRun.totalSteps}` : ""}
+                    {p.bestRun && !ACTIVE.includes(p.latestRun?.status ?? "finished") ? (
+                      <RunStatusChip status="finished" />
+                    ) : (
+                      <>
+                        <RunStatusChip status={p.latestRun?.status ?? null} />
+                        {p.latestRun?.totalSteps ? ` ${p.latestRun.step}/${p.latestRun.totalSteps}` : ""}
+                      </>
+                    )}
                   </TableCell>
                   <TableCell>{formatDate(p.updatedAt, lang)}</TableCell>
                   <TableCell align="right" sx={{ whiteSpace: "nowrap" }}>

@@ -23,6 +23,8 @@ import { useLocalized } from "../hooks/useLocalized";
 import { useRunChoice } from "../hooks/useRunChoice";
 import { useRunDetail } from "../hooks/useRunDetail";
 import type { StepProps } from "./ProjectWizard";
+import { RunHistory } from "../components/RunHistory";
+import { useRuns } from "../hooks/useRuns";
 
 const ACTIVE: RunStatus[] = ["queued", "running", "paused"];
 
@@ -41,6 +43,7 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
   const { lang, loc } = useLocalized();
   const { settings, notify } = useAppContext();
   const [choice, setChoice] = useRunChoice(project.id);
+  const history = useRuns(project.id);
   const { run, error, loading, setView } = useRunDetail(project.latestRun?.id ?? null);
   const prevStatus = useRef<RunStatus | null>(null);
   /** Starting over and cancelling cannot be undone: each asks first. */
@@ -120,8 +123,8 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
             </Stack>
             <Box>
               <LinearProgress
-                variant={pct == null ? "indeterminate" : "determinate"}
-                value={pct ?? undefined}
+                variant={pct == null && active ? "indeterminate" : "determinate"}
+                value={pct ?? 0}
                 aria-label={t("train.progress")}
                 sx={{ height: 10, borderRadius: 5 }}
                 data-testid="train-progress"
@@ -184,6 +187,11 @@ export function TrainScreen({ project, goStep, reloadProject }: StepProps) {
               {settings.advanced && <MetricChart points={run.metrics} keys={["adapterNorm"]} title={t("train.normChart")} testId="train-chart-norm" />}
             </Box>
           </Stack>
+        </Paper>
+      )}
+      {history.runs.length > 1 && (
+        <Paper sx={{ p: 2 }}>
+          <RunHistory runs={history.runs} bestId={project.bestRun?.id ?? null} />
         </Paper>
       )}
       <ConfirmDialog

@@ -97,6 +97,7 @@ describe("training through dispatch", () => {
     expect(items.map((i) => i.source.line)).toEqual(items.map((_, k) => k + 1));
     expect((await f.call("listRuns", { projectId })).map((r) => r.id)).toEqual([runId]);
     expect((await f.call("getProject", { projectId })).latestRun).toMatchObject({ id: runId, status: "finished" });
+    expect((await f.call("getProject", { projectId })).bestRun?.id).toBe(runId);
     expect(await f.fail("resumeRun", { runId })).toMatchObject({ code: "conflict" });
   });
 
