@@ -94,7 +94,7 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
     job: { modelPath, trainPath, validationPath, outDir, config: request.config, resume: false, ...(request.backend ? { backend: request.backend } : {}) },
     attempts: [],
   };
-  await writeJsonAtomic(join(outDir, "run.json"), record);
+  await writeJsonAtomic(join(outDir, "run.json"), storedRecord(record));
   return record;
 }
 
@@ -140,6 +140,25 @@ export function rebasedPaths(job: RunRecord["job"], dir: string): Pick<RunRecord
   return { outDir: dir, trainPath: move(job.trainPath), validationPath: job.validationPath ? move(job.validationPath) : null };
 }
 
+/**
+ * run.json as written: paths inside the run folder relative to it (outDir ".", data/train.jsonl, adapter.gguf),
+ * so that a copied or moved folder resumes, evaluates and exports in place. The record in memory keeps absolute
+ * paths; readers resolve the stored ones against the folder they read (rebasedPaths; older records were absolute).
+ */
+export function storedRecord(record: RunRecord): RunRecord {
+  const dir = record.job.outDir;
+  if (!isAbsolute(dir)) return record;
+  const rel = (p: string) => {
+    const r = relative(dir, p);
+    return r && !r.startsWith("..") && !isAbsolute(r) ? r.split("\\").join("/") : p;
+  };
+  return {
+    ...record,
+    job: { ...record.job, outDir: ".", trainPath: rel(record.job.trainPath), validationPath: record.job.validationPath ? rel(record.job.validationPath) : null },
+    ...(record.result ? { result: { ...record.result, adapterPath: rel(record.result.adapterPath), lastAdapterPath: rel(record.result.lastAdapterPath) } } : {}),
+  };
+}
+
 /** Whether a run can continue from a checkpoint; where it cannot, what resuming does instead. */
 export function resumeHint(outDir: string): { resumable: boolean; text: string } {
   return hasCheckpoint(join(outDir, "checkpoints"))
@@ -173,7 +192,7 @@ export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) 
   const finished = (async () => {
     let writeError: Error | null = null;
     try {
-      await writeRecord(runJson, current);
+      await writeRecord(runJson, storedRecord(current));
     } catch (error) {
       // Without a record of it the run must not go on (a full disk): stop it at a checkpoint, then say why.
       writeError = error as Error;
@@ -212,7 +231,7 @@ export function startTrainingRun(record: RunRecord, onEvent: (e: TrainingEvent) 
     current.updatedAt = attempt.endedAt;
     current.job = { ...current.job, resume: false };
     try {
-      await writeRecord(runJson, current);
+      await writeRecord(runJson, storedRecord(current));
     } catch (error) {
       // The disk is still full: run.json keeps its last state, which readers take for interrupted once the
       // run folder's lock is free (the caller's process ends or lets go of it). The returned record says why.

@@ -5,7 +5,7 @@ import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { looksOutOfMemory } from "../recommend/looksOutOfMemory";
 import { stepDown } from "../recommend/stepDown";
 import type { RunRecord } from "./RunRecord";
-import { startTrainingRun, type RunHandle, type StartWorker } from "./trainRun";
+import { startTrainingRun, storedRecord, type RunHandle, type StartWorker } from "./trainRun";
 
 export interface StepDownOptions {
   /** Called for each attempt's process (e.g. to relay pause and cancel to it). */
@@ -46,6 +46,6 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
       job: { ...final.job, config: next.config, resume: false },
       stepDowns: [...(final.stepDowns ?? []), { at: new Date().toISOString(), change: next.change, reason: next.reason }],
     };
-    await writeJsonAtomic(join(final.job.outDir, "run.json"), current);
+    await writeJsonAtomic(join(final.job.outDir, "run.json"), storedRecord(current));
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadRunForResume, prepareTrainingRun, startTrainingRun } from "../../../electron/app/training/trainRun";
+import { loadRunForResume, prepareTrainingRun, startTrainingRun, storedRecord } from "../../../electron/app/training/trainRun";
 import { trainWithStepDown } from "../../../electron/app/training/trainWithStepDown";
 import { openGguf } from "../../../electron/engine/gguf/GgufFile";
 import { GgufValueType } from "../../../electron/engine/gguf/types";
@@ -54,7 +54,11 @@ describe("lora-studio train", () => {
     expect(record.data.trainExamples + record.data.validationExamples).toBe(40);
     expect(record.data.validationExamples).toBeGreaterThanOrEqual(4);
     expect(record.result.trainableParameters).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(join(out, "run.json"), "utf8"))).toEqual(record);
+    // On disk, paths inside the run folder are relative to it (a copied folder resumes in place).
+    const stored = JSON.parse(readFileSync(join(out, "run.json"), "utf8"));
+    expect(stored).toEqual(storedRecord(record));
+    expect(stored.job).toMatchObject({ outDir: ".", trainPath: "data/train.jsonl" });
+    expect(stored.result).toMatchObject({ adapterPath: "adapter.gguf", lastAdapterPath: "adapter-last.gguf" });
 
     const events = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     const steps = events.filter((e) => e.type === "step");
