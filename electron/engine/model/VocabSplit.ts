@@ -8,7 +8,8 @@ import * as tf from "@tensorflow/tfjs-core";
 export function maxBindingBytes(): number {
   const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } }).device;
   const limit = tf.getBackend() === "webgpu" ? Number(device?.limits?.maxStorageBufferBindingSize ?? Infinity) : Infinity;
-  const forced = Number(process.env.LORA_STUDIO_MAX_BINDING_BYTES);
+  // globalThis.process: this also runs in a renderer (the hidden trainer window), where there is no process.
+  const forced = Number((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.LORA_STUDIO_MAX_BINDING_BYTES);
   return Number.isFinite(forced) && forced > 0 ? Math.min(limit, forced) : limit;
 }
 
