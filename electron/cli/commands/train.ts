@@ -34,7 +34,9 @@ export const trainCommand: Command<RunRecord> = {
     "                                            recommendation (which runs a short calibration first)",
     "",
     "Writes DIR/adapter.gguf (best validation loss), DIR/adapter-last.gguf, DIR/metrics.jsonl, DIR/run.json, DIR/checkpoints/.",
-    "Ctrl-C saves a checkpoint and stops; --resume DIR continues.",
+    "Ctrl-C (or SIGTERM) saves a checkpoint of the current step and stops; --resume DIR continues from it (from the",
+    "start when no checkpoint was saved; a damaged newest checkpoint falls back to the one before). One training at a",
+    "time writes into DIR (DIR/.lock names it); a copied or moved DIR resumes where it is.",
   ].join("\n"),
   options: {
     model: { type: "string" },
