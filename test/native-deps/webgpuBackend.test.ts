@@ -3,11 +3,14 @@
  * forced, the refusal names the adapter and the backend used instead, and forced webgpu computes on
  * SwiftShader (here) with asynchronous reads. No adapter at all: see doctor.test.ts (a process without Vulkan).
  */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { initTfjs, releaseTfjs } from "../../native-deps/tfjsBackend";
 import { softwareAdapterReason } from "../../native-deps/webgpu/softwareAdapterReason";
 import { describeAdapter, type WebgpuAdapterSummary } from "../../native-deps/webgpu/WebgpuAdapterSummary";
-import { useSwiftShader } from "./swiftShader";
+import { swiftShaderEnv, useSwiftShader } from "./swiftShader";
 
 const adapter = (over: Partial<WebgpuAdapterSummary>): WebgpuAdapterSummary => ({
   vendor: "",
@@ -83,5 +86,22 @@ describe.skipIf(skip)("backend choice on SwiftShader", () => {
     tf.dispose([g!, onGpu]);
     await releaseTfjs();
     expect(tf.findBackend("webgpu")).toBeNull();
+  });
+
+  it("lets a process that computed on it exit without releasing it (Dawn's GPU object is not kept)", async () => {
+    const script = `
+      const { initTfjs } = await import("./native-deps/tfjsBackend.ts");
+      const { tf, backend } = await initTfjs({ prefer: "webgpu" });
+      const x = tf.matMul(tf.ones([8, 8]), tf.ones([8, 8]));
+      console.log(backend, (await x.data())[0]);
+    `;
+    const t0 = performance.now();
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: join(__dirname, "..", ".."),
+      env: { ...process.env, ...swiftShaderEnv() },
+      timeout: 60_000,
+    });
+    expect(stdout.trim().split("\n").at(-1)).toBe("webgpu 8");
+    expect(performance.now() - t0).toBeLessThan(30_000);
   });
 });
