@@ -80,49 +80,48 @@ const resolve = (t: string) => (t === "all" ? availableParallelism() : t === "ap
 const labels = (values.threads ?? "1,all,app").split(",").map((t) => ({ label: t === "all" || t === "app" ? `threads_${t}(${resolve(t)})` : `threads_${t}`, threads: resolve(t) }));
 const measured = new Map<number, Record<string, unknown>>();
 const loadBefore = loadavg()[0]!;
-for (const { label, threads } of labels) {
-  const again = measured.get(threads);
-  if (again) {
-    results[label] = again; // the same thread count: measured once
-    continue;
+// Every thread count gets its own engine, and the runs alternate between them (base and tuned alternating inside
+// each): load from other processes that drifts during the bench then hits every thread count alike.
+const adapters = [{ path: adapter, id: "r16" }, { path: adapterF16, id: "r16-f16" }, { path: adapter, id: "r16-merged", merged: true }];
+const SIDES = [null, "r16", "r16-f16", "r16-merged"] as const;
+const distinct = [...new Set(labels.map((l) => l.threads))];
+const engines = new Map<number, ChatEngine>();
+const runs = new Map<number, ChatAnswer[][]>(distinct.map((t) => [t, SIDES.map(() => [])]));
+try {
+  for (const threads of distinct) {
+    const engine = await ChatEngine.open(model, { adapters, contextSize: 1024, threads });
+    engines.set(threads, engine);
+    for (const side of SIDES) await measure(engine, side); // warm-up: contexts created, weights touched
   }
-  const adapters = [{ path: adapter, id: "r16" }, { path: adapterF16, id: "r16-f16" }, { path: adapter, id: "r16-merged", merged: true }];
-  const engine = await ChatEngine.open(model, { adapters, contextSize: 1024, ...(threads ? { threads } : {}) });
-  try {
-    for (const side of [null, "r16", "r16-f16", "r16-merged"]) await measure(engine, side); // warm-up: contexts created, weights touched
-    const runs: Record<"base" | "tuned" | "tunedF16" | "tunedMerged", ChatAnswer[]> = { base: [], tuned: [], tunedF16: [], tunedMerged: [] };
-    for (let i = 0; i < RUNS; i++) {
-      runs.base.push(await measure(engine, null));
-      runs.tuned.push(await measure(engine, "r16"));
-      runs.tunedF16.push(await measure(engine, "r16-f16"));
-      runs.tunedMerged.push(await measure(engine, "r16-merged"));
+  for (let i = 0; i < RUNS; i++) {
+    for (const threads of distinct) {
+      console.error(`run ${i + 1}, ${threads} thread(s)`);
+      for (const [k, side] of SIDES.entries()) runs.get(threads)![k]!.push(await measure(engines.get(threads)!, side));
     }
-    const summary = (answers: ChatAnswer[]) => ({
-      tokens_per_s: round(median(answers.map((a) => a.tokensPerSecond ?? 0))),
-      time_to_first_token_ms: round(median(answers.map((a) => a.timeToFirstTokenMs ?? NaN))),
-      tokens_generated: median(answers.map((a) => a.tokens.length)),
-    });
-    const base = summary(runs.base);
-    const tuned = summary(runs.tuned);
-    const tunedF16 = summary(runs.tunedF16);
-    const tunedMerged = summary(runs.tunedMerged);
-    const entry = {
-      base,
-      tuned_f32_adapter: tuned,
-      tuned_f16_adapter: tunedF16,
-      tuned_merged: tunedMerged,
-      tuned_over_base: {
-        f32_adapter: round(tuned.tokens_per_s / base.tokens_per_s, 3),
-        f16_adapter: round(tunedF16.tokens_per_s / base.tokens_per_s, 3),
-        merged: round(tunedMerged.tokens_per_s / base.tokens_per_s, 3),
-      },
-    };
-    results[label] = entry;
-    measured.set(threads, entry);
-  } finally {
-    await engine.dispose();
   }
+} finally {
+  for (const engine of engines.values()) await engine.dispose();
 }
+const summary = (answers: ChatAnswer[]) => ({
+  tokens_per_s: round(median(answers.map((a) => a.tokensPerSecond ?? 0))),
+  time_to_first_token_ms: round(median(answers.map((a) => a.timeToFirstTokenMs ?? NaN))),
+  tokens_generated: median(answers.map((a) => a.tokens.length)),
+});
+for (const threads of distinct) {
+  const [base, tuned, tunedF16, tunedMerged] = runs.get(threads)!.map(summary) as [ReturnType<typeof summary>, ReturnType<typeof summary>, ReturnType<typeof summary>, ReturnType<typeof summary>];
+  measured.set(threads, {
+    base,
+    tuned_f32_adapter: tuned,
+    tuned_f16_adapter: tunedF16,
+    tuned_merged: tunedMerged,
+    tuned_over_base: {
+      f32_adapter: round(tuned.tokens_per_s / base.tokens_per_s, 3),
+      f16_adapter: round(tunedF16.tokens_per_s / base.tokens_per_s, 3),
+      merged: round(tunedMerged.tokens_per_s / base.tokens_per_s, 3),
+    },
+  });
+}
+for (const { label, threads } of labels) results[label] = measured.get(threads);
 type Entry = { base: { tokens_per_s: number }; tuned_f32_adapter: { tokens_per_s: number } };
 const appEntry = measured.get(appThreads) as Entry | undefined;
 const entries = [...measured.values()] as Entry[];
