@@ -272,6 +272,10 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
     expect(await byTest("export-bundle-file").innerText()).toMatch(/\.zip/);
     expect(await byTest("export-compatibility-summary").innerText()).toMatch(/GGUF LoRA adapter · works in llama\.cpp, LM Studio, Ollama/);
     expect(await byTest("export-q8-fallback").innerText()).toMatch(/written in F16/);
+    // Proof for IT: llama.cpp with each exported GGUF behaves like the trained model.
+    const parity = page.locator('[data-testid^="export-parity-"]');
+    expect(await parity.count()).toBeGreaterThanOrEqual(4); // gguf, f16, q8_0 (as F16), ollama's adapter, merged
+    for (const text of await parity.allInnerTexts()) expect(text).toBe("Yes");
 
     // The files exist, and the adapters and the merged model load
     const exported = listFiles(join(home, "exports"));

@@ -346,6 +346,8 @@ export interface ExportedFileView {
   role: string;
   bytes: number;
   sha256: string;
+  /** GGUF files llama.cpp runs: log-probability differences from the trained model on held-out tokens (nats). */
+  parity?: { maxAbsLogprobDiff: number; meanAbsLogprobDiff: number; tokens: number; bound: number; pass: boolean };
 }
 
 export interface ExportSummary {

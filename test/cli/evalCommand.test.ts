@@ -54,6 +54,15 @@ describe("lora-studio eval / report / export bundle", () => {
     expect(readdirSync(join(dir, "handoff"))).toEqual(["Clinic answers.zip"]);
   }, 60_000);
 
+  it("export --json says per GGUF file whether llama.cpp with it behaves like the trained model", async () => {
+    const r = await runCli(["export", "--run", runDir, "--format", "gguf", "--out", join(dir, "gguf"), "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const parity = JSON.parse(r.stdout).files[0].parity;
+    expect(parity).toMatchObject({ tokens: expect.any(Number), bound: 5e-3, pass: true });
+    expect(parity.maxAbsLogprobDiff).toBeLessThan(5e-3);
+    expect(parity.meanAbsLogprobDiff).toBeLessThanOrEqual(parity.maxAbsLogprobDiff);
+  }, 60_000);
+
   it("eval of a folder without a run says what to give", async () => {
     const r = await runCli(["eval", "--run", dir]);
     expect(r.code).toBe(1);

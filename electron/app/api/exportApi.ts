@@ -13,6 +13,7 @@ import { getProject } from "../store/projects";
 import { getRun } from "../store/runs";
 import type { ApiContext } from "./ApiContext";
 import { runAdapter } from "./runAdapter";
+import { addExportParity } from "../evaluation/measureExportParity";
 
 type ExportApi = Pick<StudioApiImpl, "compatibility" | "exportRun">;
 
@@ -61,6 +62,8 @@ export function exportApi(ctx: ApiContext): ExportApi {
         for (const f of result.files) addAdapterFile(db, adapter.id, { format, path: f.path, sha256: f.sha256, bytes: f.bytes });
         results.push({ format: format as ExportFormat, files: result.files, notes: result.notes, error: null });
       }
+      // Proof for IT that the files behave like the trained model: llama.cpp with each GGUF against the trainer.
+      await addExportParity(run.outDir, results);
       compatibility ??= await runCompatibility(await loadRunForExport(run.outDir).catch(failed));
       // Note: nothing is granted because it was written: the folder was allowed already (home or the user's choice).
       return { runId, outDir: dir, results, compatibility: compatibility.map(row) };

@@ -6,6 +6,7 @@ import { exportRun, runCompatibility, type RunExportResult } from "../../engine/
 import { loadRunForExport } from "../../engine/export/loadRunForExport";
 import type { CompatibilityEntry } from "../../engine/export/compatibilityReport";
 import { exportBundle } from "../../app/evaluation/exportBundle";
+import { addExportParity } from "../../app/evaluation/measureExportParity";
 import type { ExportResult } from "../../engine/export/ExportResult";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -52,13 +53,19 @@ export const exportCommand: Command<ExportCommandResult> = {
     if (mergedType && format !== "merged") throw new UsageError(`--merged-type applies to --format merged, not ${format}`);
     io.log(`exporting ${runDir} as ${format}...`);
     if (format === "bundle") return out.toLowerCase().endsWith(".zip") ? bundleAs(runDir, out) : exportBundle(runDir, out);
-    return exportRun(runDir, format, out, { ...(mergedType ? { mergedType } : {}), ...(args.values.last ? { adapter: "last" as const } : {}), ...(baseModelId ? { baseModelId } : {}) });
+    const result = await exportRun(runDir, format, out, { ...(mergedType ? { mergedType } : {}), ...(args.values.last ? { adapter: "last" as const } : {}), ...(baseModelId ? { baseModelId } : {}) });
+    // Note: --last exports another adapter than the one parity compares with (the best): no parity then.
+    if (!args.values.last) await addExportParity(runDir, [result]);
+    return result;
   },
   format: (r) => {
     const lines: string[] = [];
     if ("files" in r) {
       lines.push(`${r.format}:`);
-      for (const f of r.files) lines.push(`  ${f.path}  ${f.role}, ${f.bytes} bytes, sha256 ${f.sha256}`);
+      for (const f of r.files) {
+        lines.push(`  ${f.path}  ${f.role}, ${f.bytes} bytes, sha256 ${f.sha256}`);
+        if (f.parity) lines.push(`    matches the trained model: ${f.parity.pass ? "yes" : "NO"} (largest log-probability difference ${f.parity.maxAbsLogprobDiff.toExponential(1)} nats over ${f.parity.tokens} held-out tokens; bound ${f.parity.bound})`);
+      }
       for (const n of r.notes) lines.push(`  note: ${n}`);
     }
     if (!("compatibility" in r)) return lines.join("\n");

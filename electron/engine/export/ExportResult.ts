@@ -12,6 +12,18 @@ export interface ExportedFile {
   role: string;
   bytes: number;
   sha256: string;
+  /** For GGUF files llama.cpp runs: how closely it reproduces the trained model (app/evaluation/measureExportParity). */
+  parity?: FileParity;
+}
+
+/** llama.cpp with the file against the trained model on held-out tokens: log-probability differences in nats. */
+export interface FileParity {
+  maxAbsLogprobDiff: number;
+  meanAbsLogprobDiff: number;
+  tokens: number;
+  /** The bound this kind of file must stay under. */
+  bound: number;
+  pass: boolean;
 }
 
 /** What every export returns (and the CLI prints): the files, and notes on choices made on the user's behalf. */

@@ -1,4 +1,6 @@
 import Alert from "@mui/material/Alert";
+import Chip from "@mui/material/Chip";
+import Tooltip from "@mui/material/Tooltip";
 import Table from "@mui/material/Table";
 import TableBody from "@mui/material/TableBody";
 import TableCell from "@mui/material/TableCell";
@@ -24,6 +26,7 @@ export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
             <TableCell>{t("export.path")}</TableCell>
             <TableCell align="right">{t("export.size")}</TableCell>
             <TableCell>SHA-256</TableCell>
+            <TableCell>{t("export.parity.title")}</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -36,6 +39,15 @@ export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
                   {formatBytes(f.bytes, lang)}
                 </TableCell>
                 <TableCell sx={{ fontFamily: "monospace", fontSize: 12, wordBreak: "break-all" }}>{f.sha256}</TableCell>
+                <TableCell data-testid={f.parity ? `export-parity-${r.format}` : undefined}>
+                  {f.parity ? (
+                    <Tooltip title={t("export.parity.detail", { max: f.parity.maxAbsLogprobDiff.toExponential(1), mean: f.parity.meanAbsLogprobDiff.toExponential(1), tokens: f.parity.tokens, bound: f.parity.bound })}>
+                      <Chip size="small" color={f.parity.pass ? "success" : "error"} label={f.parity.pass ? t("export.parity.pass") : t("export.parity.fail")} tabIndex={0} />
+                    </Tooltip>
+                  ) : (
+                    "—"
+                  )}
+                </TableCell>
               </TableRow>
             )),
           )}

@@ -9,7 +9,7 @@ import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig
  * tests. Note on the settings: the tiny preset learns the six answers in ~150 steps at lr 1e-2 (see
  * test/engine/inference/chatAcceptance.test.ts), under a minute on two busy cores.
  */
-export async function trainTinyRun(dir: string, steps = 150): Promise<{ runDir: string; modelPath: string }> {
+export async function trainTinyRun(dir: string, steps = 150, rank = 8): Promise<{ runDir: string; modelPath: string }> {
   const modelPath = join(dir, "tiny.gguf");
   await makeTinyModel({ arch: "qwen2", preset: "tiny", out: modelPath, seed: 2 });
   const data = join(dir, "capitals.jsonl");
@@ -24,7 +24,7 @@ export async function trainTinyRun(dir: string, steps = 150): Promise<{ runDir: 
     checkpointEvery: 0,
     earlyStopPatience: 0,
     seed: 5,
-    lora: { rank: 8, alpha: 16, dropout: 0, targets: ["q", "k", "v", "o", "gate", "up", "down"] },
+    lora: { rank, alpha: 2 * rank, dropout: 0, targets: ["q", "k", "v", "o", "gate", "up", "down"] },
   });
   const runDir = join(dir, "run");
   const record = await prepareTrainingRun({ modelPath, dataPaths: [data], outDir: runDir, config, valSplit: 0.15 });
