@@ -148,7 +148,7 @@ function runError(error: { code: string; message: string }): Error {
 function describe(e: TrainingEvent): string {
   switch (e.type) {
     case "started":
-      return `${(e.skippedCheckpoints ?? []).map((s) => `checkpoint of step ${s.step} is damaged (${s.reason}); using the newest whole one\n`).join("")}${e.restartedFromStart ? "no checkpoint to continue from: starting again from step 0\n" : ""}training ${e.trainableParameters.toLocaleString("en")} parameters (${e.trainablePercent.toFixed(3)}% of the model) for ${e.totalSteps} steps on ${e.backend}${e.resumedFromStep !== null ? `, resuming at step ${e.resumedFromStep}` : ""}`;
+      return `${(e.skippedCheckpoints ?? []).map((s) => `checkpoint of step ${s.step} is damaged (${s.reason}); using the newest whole one\n`).join("")}${e.restartedFromStart ? "no checkpoint to continue from: starting again from step 0\n" : ""}${e.gpuNotice ? `${e.gpuNotice}\n` : ""}training ${e.trainableParameters.toLocaleString("en")} parameters (${e.trainablePercent.toFixed(3)}% of the model) for ${e.totalSteps} steps on ${e.backend}${e.resumedFromStep !== null ? `, resuming at step ${e.resumedFromStep}` : ""}`;
     case "step":
       return `step ${e.step}/${e.totalSteps}  epoch ${e.epoch.toFixed(2)}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ${e.tokensPerSecond.toFixed(0)} tok/s  ETA ${Math.round(e.etaSeconds)} s`;
     case "eval":

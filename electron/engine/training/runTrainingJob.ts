@@ -88,7 +88,7 @@ export async function runTrainingJob(job: TrainJob, control: TrainerControl, emi
   const resume = job.resume ? await loadLatestCheckpoint<TrainerCheckpoint["state"], TrainerCheckpoint["config"]>(checkpointDir) : null;
   const train = await readSequences(job.trainPath);
   const validation = job.validationPath ? await readSequences(job.validationPath) : [];
-  const { backend } = await initTfjs(job.backend ? { prefer: job.backend } : {});
+  const { backend, gpuNotice } = await initTfjs(job.backend ? { prefer: job.backend } : {});
   const file = await openGguf(job.modelPath);
   let model: LlamaModel | undefined;
   let adapter: LoraAdapter | undefined;
@@ -111,6 +111,7 @@ export async function runTrainingJob(job: TrainJob, control: TrainerControl, emi
       backend,
       resumedFromStep: resume ? resume.step : null,
       ...(job.resume && !resume ? { restartedFromStart: true } : {}),
+      ...(gpuNotice ? { gpuNotice } : {}),
       ...(resume?.skipped.length ? { skippedCheckpoints: resume.skipped.map((s) => ({ step: s.step, reason: s.reason })) } : {}),
     });
     const result = await trainer.run();

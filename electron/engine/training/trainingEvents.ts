@@ -13,6 +13,8 @@ export type TrainingEvent =
       resumedFromStep: number | null;
       /** Resume was asked for but no checkpoint had been saved: the run started again from step 0. */
       restartedFromStart?: boolean;
+      /** One line when WebGPU was tried and not used: why, and the backend used instead. */
+      gpuNotice?: string;
       /** Newer checkpoints found damaged on resume and passed over for an older, whole one. */
       skippedCheckpoints?: { step: number; reason: string }[];
     }
