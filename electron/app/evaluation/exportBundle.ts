@@ -10,6 +10,8 @@ import { sha256File } from "../../engine/util/sha256File";
 import type { RunRecord } from "../training/RunRecord";
 import { EvaluationError } from "./EvaluationError";
 import { writeReport } from "./writeReport";
+import { addExportParity } from "./measureExportParity";
+import type { FileParity } from "../../engine/export/ExportResult";
 
 /** manifest.json at the root of the bundle: what is in it and what it was made from, with sha256 of everything. */
 export interface BundleManifest {
@@ -18,7 +20,8 @@ export interface BundleManifest {
   run: { dir: string; status: string; createdAt: string };
   baseModel: { path: string; sha256: string; architecture: string; parameters: number };
   trainingData: { sha256: string; files: { path: string; sha256?: string }[]; trainExamples: number; validationExamples: number };
-  files: { path: string; role: string; bytes: number; sha256: string }[];
+  /** `parity` on the GGUF adapter: llama.cpp with it against the trained model on held-out tokens (nats). */
+  files: { path: string; role: string; bytes: number; sha256: string; parity?: FileParity }[];
 }
 
 /**
@@ -51,6 +54,7 @@ async function writeBundle(dir: string, record: RunRecord, out: string): Promise
     // The parts' notes name the staging folder, which is gone once zipped: inside the zip it is the zip's root.
     const inZip = (n: string) => n.split(staging).join("<unzipped bundle>");
     const ollama = await exportRun(dir, "ollama", join(staging, "gguf"));
+    await addExportParity(dir, [ollama]);
     notes.push(...ollama.notes.map(inZip));
     const peft = await exportRun(dir, "peft", join(staging, "peft"));
     notes.push(...peft.notes.map(inZip));
@@ -66,7 +70,8 @@ async function writeBundle(dir: string, record: RunRecord, out: string): Promise
     const files: BundleManifest["files"] = [];
     for (const path of await listFiles(staging)) {
       const d = await describeFile(path, roleOf(relative(staging, path)));
-      files.push({ ...d, path: relative(staging, path).split(sep).join("/") });
+      const parity = ollama.files.find((f) => f.path === path)?.parity;
+      files.push({ ...d, path: relative(staging, path).split(sep).join("/"), ...(parity ? { parity } : {}) });
     }
     const manifest: BundleManifest = {
       version: 1,

@@ -18,14 +18,15 @@ export interface ParityFile {
  * Bounds per kind of file, in nats per token. The F32 adapter is the trained weights: llama.cpp agrees to 5e-3, as
  * the engine's parity tests hold (measured 5.5e-6). Note: llama.cpp's CPU matmul rounds the activations to the
  * weights' own type first (ggml's vec_dot_type: F16 for F16 weights, Q8_0 blocks for Q8_0), so F16 and Q8_0 files
- * differ by more than their weights alone would; their bounds are twice the worst measured on the test models
- * (test/app/evaluation/exportParity.test.ts: tiny qwen2, rank 32, 20 steps at lr 1e-2, 144 held-out tokens): F16
- * adapter 5.0e-3, Q8_0 adapter 1.2e-1, merged F16 5.4e-3, merged Q8_0 2.2e-1. They flag a broken or wrong file (a
- * different run's adapter is off by whole nats), not a slightly coarser one.
+ * differ by more than their weights alone would, and more as the adapter grows. Measured on the test models (tiny
+ * qwen2, 144 held-out tokens; test/app/evaluation/exportParity.test.ts and evaluateTrainedRun.test.ts): F16 adapter
+ * 5.0e-3 (rank 32, 20 steps at lr 1e-2) and 1.1e-2 (rank 8, 150 steps), Q8_0 adapter 1.2e-1, merged F16 5.4e-3,
+ * merged Q8_0 2.2e-1. The bounds leave about twice that: they flag a broken or wrong file (a different run's
+ * adapter is off by whole nats), not a slightly coarser one.
  */
 export const PARITY_BOUNDS: Record<ParityFile["kind"], Record<ParityFile["type"], number>> = {
-  adapter: { F32: 5e-3, F16: 1e-2, Q8_0: 2.5e-1 },
-  merged: { F32: 5e-3, F16: 1e-2, Q8_0: 5e-1 },
+  adapter: { F32: 5e-3, F16: 2.5e-2, Q8_0: 2.5e-1 },
+  merged: { F32: 5e-3, F16: 2.5e-2, Q8_0: 5e-1 },
 };
 
 /** The kind and type of an exported file from its role ("GGUF LoRA adapter (F16)", "merged model GGUF (Q8_0)"). */

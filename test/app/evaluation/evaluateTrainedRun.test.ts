@@ -107,6 +107,11 @@ describe("evaluating a trained tiny run", () => {
     expect(manifest.baseModel.sha256).toBe(run.baseModel.sha256);
     expect(manifest.baseModel.sha256).toBe(createHash("sha256").update(readFileSync(run.baseModel.path)).digest("hex"));
     expect(manifest.trainingData.sha256).toBe(run.data.sha256);
+    // The adapter IT receives carries the proof that llama.cpp with it behaves like the trained model.
+    const adapter = manifest.files.find((f) => f.role === "GGUF LoRA adapter (F16)")!;
+    console.log(`bundle adapter parity: ${JSON.stringify(adapter.parity)}`);
+    expect(adapter.parity).toMatchObject({ pass: true, bound: 2.5e-2 });
+    expect(adapter.parity!.tokens).toBeGreaterThan(10);
     measured.bundle = { files: manifest.files.length, bytes: result.files[0]!.bytes };
   }, 120_000);
 });
