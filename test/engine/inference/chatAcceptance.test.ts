@@ -8,7 +8,8 @@
  *   figure is reported and held to 2e-2, as the rounding of the runtime rather than of the adapter;
  * - greedy chat: the tuned model answers training questions with their trained answers, the base model does not.
  * Note on the settings: the tiny preset (width 64, 2 layers) needs ~300 steps at lr 3e-3 to tell the six countries
- * apart; lr 1e-2 gets there in 150 (measured), which keeps the test near a minute on two busy cores.
+ * apart; lr 1e-2 gets there in about 150 (measured), but right at the edge: float32 reordering (MLAS's matmul
+ * instead of XNNPACK's) then decided whether 1 or 3 greedy answers came out right. 220 steps leave a margin.
  */
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +29,7 @@ const data = join(dir, "capitals.jsonl");
 const examples = templatedExamples(48);
 const config = TrainConfigSchema.parse({
   lr: 1e-2,
-  maxSteps: 150,
+  maxSteps: 220,
   batchSize: 4,
   gradAccum: 1,
   seqLen: 96,
