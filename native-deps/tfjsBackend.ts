@@ -3,6 +3,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { registerFastWasmKernels } from "./wasmKernels/registerFastWasmKernels";
 import { wasmBinaryDir } from "./wasmBinaryDir";
 import { NoWebgpuAdapterError, openDawnAdapter, type DawnAdapter } from "./webgpu/openDawnAdapter";
+import { registerWebgpuKernelFixes } from "./webgpu/registerWebgpuKernelFixes";
 import { softwareAdapterReason } from "./webgpu/softwareAdapterReason";
 import { describeAdapter, type WebgpuAdapterSummary } from "./webgpu/WebgpuAdapterSummary";
 
@@ -163,7 +164,9 @@ async function tryWebgpu(forced: boolean): Promise<string | undefined> {
       delete nav.gpu;
     }
   }, 3);
-  return (await tf.setBackend("webgpu")) ? undefined : "backend webgpu did not initialize";
+  if (!(await tf.setBackend("webgpu"))) return "backend webgpu did not initialize";
+  registerWebgpuKernelFixes(tf);
+  return undefined;
 }
 
 function releaseDawn(): void {
