@@ -17,7 +17,17 @@ export interface DoctorReport {
     /** One line when WebGPU was not used: why, and the backend used instead. */
     gpuNotice?: string;
   };
-  llamaCpp: { ok: boolean; gpu: false | "metal" | "cuda" | "vulkan"; buildType?: string; gpuDevices: string[]; vram?: { total: number; free: number }; error?: string };
+  llamaCpp: {
+    ok: boolean;
+    /** The GPU llama.cpp computes on; false for the CPU, also when a GPU build loaded but sees no GPU device. */
+    gpu: false | "metal" | "cuda" | "vulkan";
+    buildType?: string;
+    gpuDevices: string[];
+    vram?: { total: number; free: number };
+    /** Why a GPU build that loaded is not used (a CPU-only Vulkan driver such as Mesa's lavapipe). */
+    gpuNote?: string;
+    error?: string;
+  };
   machine: {
     os: string;
     cpu: string;
@@ -62,19 +72,31 @@ export async function probeLlamaCpp(): Promise<DoctorReport["llamaCpp"]> {
     const llama = await getLlama({ gpu: "auto", build: "never", progressLogs: false, skipDownload: true });
     try {
       const vram = llama.gpu === false ? undefined : await llama.getVramState();
-      return {
-        ok: true,
-        gpu: llama.gpu,
-        buildType: llama.buildType,
-        gpuDevices: llama.gpu === false ? [] : await llama.getGpuDeviceNames(),
-        vram: vram && { total: vram.total, free: vram.free },
-      };
+      const devices = llama.gpu === false ? [] : await llama.getGpuDeviceNames();
+      return { ok: true, buildType: llama.buildType, ...usableLlamaGpu(llama.gpu, devices, vram && { total: vram.total, free: vram.free }) };
     } finally {
       await llama.dispose();
     }
   } catch (error) {
     return { ok: false, gpu: false, gpuDevices: [], error: (error instanceof Error ? error.message : String(error)).split("\n")[0] };
   }
+}
+
+/**
+ * The GPU llama.cpp really has. Note: with a CPU-only Vulkan driver installed (Debian's mesa-vulkan-drivers: lavapipe),
+ * node-llama-cpp loads its Vulkan build and finds zero devices and no VRAM; that machine computes on the CPU, and the
+ * hardware chip and the recommender must say so.
+ */
+export function usableLlamaGpu(
+  gpu: DoctorReport["llamaCpp"]["gpu"],
+  devices: string[],
+  vram: { total: number; free: number } | undefined,
+): Pick<DoctorReport["llamaCpp"], "gpu" | "gpuDevices" | "vram" | "gpuNote"> {
+  if (gpu === false) return { gpu: false, gpuDevices: [] };
+  if (devices.length === 0 || !vram || vram.total <= 0) {
+    return { gpu: false, gpuDevices: [], gpuNote: `llama.cpp's ${gpu} build loaded but sees no GPU device (${devices.length} devices, ${vram?.total ?? 0} bytes of VRAM: a CPU-only driver); chat and scoring run on the CPU` };
+  }
+  return { gpu, gpuDevices: devices, vram };
 }
 
 /** The machine as systeminformation reports it; also used by the app's hardware probe. */

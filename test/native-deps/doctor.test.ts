@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { DoctorReport } from "../../native-deps/doctor";
+import { usableLlamaGpu, type DoctorReport } from "../../native-deps/doctor";
 import { SWIFTSHADER_ICD, swiftShaderEnv } from "./swiftShader";
 
 const run = promisify(execFile);
@@ -41,8 +41,9 @@ describe("lora-studio doctor --json", () => {
     expect(report.tfjs.attempts[4].reason).toBe("skipped: a preferred backend loaded");
 
     expect(report.llamaCpp.ok).toBe(true);
-    expect(report.llamaCpp.gpu).toBe(false);
-    expect(report.llamaCpp.gpuDevices).toEqual([]);
+    // Any machine: a GPU only with devices and VRAM (a Vulkan build with zero devices, as Mesa's lavapipe gives, is the CPU).
+    if (report.llamaCpp.gpu) expect(report.llamaCpp.gpuDevices.length).toBeGreaterThan(0);
+    else expect(report.llamaCpp.gpuDevices).toEqual([]);
     expect(report.llamaCpp.buildType).toBeTruthy();
 
     expect(report.machine.physicalCores).toBeGreaterThanOrEqual(1);
@@ -88,5 +89,14 @@ describe("lora-studio doctor --json", () => {
     expect(report.tfjs.attempts).toEqual([{ name: "webgpu", ok: true, reason: "forced", adapter: report.tfjs.webgpuAdapter }]);
     expect(report.tfjs.gpuNotice).toBeUndefined();
     expect(ms).toBeLessThan(30_000);
+  });
+});
+
+describe("llama.cpp's GPU", () => {
+  it("treats a GPU build of llama.cpp that sees no device as the CPU, and says why", () => {
+    expect(usableLlamaGpu("vulkan", [], { total: 0, free: 0 })).toEqual({ gpu: false, gpuDevices: [], gpuNote: expect.stringMatching(/vulkan build loaded but sees no GPU device .*run on the CPU/) });
+    expect(usableLlamaGpu("vulkan", ["llvmpipe"], { total: 0, free: 0 }).gpu).toBe(false);
+    expect(usableLlamaGpu("cuda", ["NVIDIA H200"], { total: 140e9, free: 139e9 })).toEqual({ gpu: "cuda", gpuDevices: ["NVIDIA H200"], vram: { total: 140e9, free: 139e9 } });
+    expect(usableLlamaGpu(false, [], undefined)).toEqual({ gpu: false, gpuDevices: [] });
   });
 });
