@@ -9,6 +9,7 @@ import { LoraAdapter } from "../../../../electron/engine/lora/LoraAdapter";
 import { LoraConfigSchema } from "../../../../electron/engine/lora/LoraConfig";
 import { LlamaModel } from "../../../../electron/engine/model/LlamaModel";
 import { lossAndGradients } from "../../../../electron/engine/training/lossAndGradients";
+import { registerWebgpuKernelFixes } from "../../../../native-deps/webgpu/registerWebgpuKernelFixes";
 import { randomModel, type RandomModelSpec } from "../../model/randomModel";
 import type { Batch } from "../../../../electron/engine/training/makeBatch";
 
@@ -27,6 +28,7 @@ export interface PageStepResult {
 
 async function trainStep(input: PageStepInput): Promise<PageStepResult> {
   if (!(await tf.setBackend("webgpu"))) throw new Error("no WebGPU in this page");
+  registerWebgpuKernelFixes(tf); // the same kernel fixes as in Node (no Node API in that module)
   const model = await LlamaModel.load(randomModel(input.spec, input.seed).source);
   const adapter = LoraAdapter.create(model.config, LoraConfigSchema.parse({ rank: 2, alpha: 4, dropout: 0 }), 3);
   // B is zero at creation: set it so that every gradient is non-zero.
