@@ -7,7 +7,9 @@ import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
 import { checkTrainInputs, loadRunForResume, prepareTrainingRun, type RunHandle } from "../../app/training/trainRun";
 import { trainWithStepDown } from "../../app/training/trainWithStepDown";
 import { configForTraining, type ExplicitSettings } from "../../app/recommend/configForTraining";
-import { resolveHome } from "../../app/store/resolveHome";
+import { resolveHome, storePath } from "../../app/store/resolveHome";
+import { openStore } from "../../app/store/openStore";
+import { importRunFolders } from "../../app/store/importRunFolders";
 import { join } from "node:path";
 import type { RunRecord } from "../../app/training/RunRecord";
 import { formatConfigError } from "../formatConfigError";
@@ -37,12 +39,15 @@ export const trainCommand: Command<RunRecord> = {
     "Ctrl-C (or SIGTERM) saves a checkpoint of the current step and stops; --resume DIR continues from it (from the",
     "start when no checkpoint was saved; a damaged newest checkpoint falls back to the one before). One training at a",
     "time writes into DIR (DIR/.lock names it); a copied or moved DIR resumes where it is.",
+    "The run is also recorded in the app's store (--home DIR or LORA_STUDIO_HOME), in the project it came from or in",
+    "\"Imported runs\", so it appears in the app; --no-store leaves the store alone.",
   ].join("\n"),
   options: {
     model: { type: "string" },
     data: { type: "string", multiple: true },
     out: { type: "string" },
     resume: { type: "string" },
+    "no-store": { type: "boolean" },
     rank: { type: "string" },
     alpha: { type: "string" },
     dropout: { type: "string" },
@@ -128,6 +133,7 @@ export const trainCommand: Command<RunRecord> = {
         onStart: (handle) => (current = handle),
         onStepDown: (reason) => io.log(reason),
       }).finally(() => process.off("SIGINT", onInterrupt));
+      if (args.values["no-store"] !== true) await recordInStore(resolveHome(optionalString(args, "home") ? { home: optionalString(args, "home") } : {}), final.job.outDir, io.log);
       if (final.status === "failed" || final.status === "interrupted") throw runError(final.error!);
       return final;
     }
@@ -137,6 +143,25 @@ export const trainCommand: Command<RunRecord> = {
       ? `stopped at step ${r.result?.step}; continue with: lora-studio train --resume ${r.job.outDir}`
       : `done (${r.result?.reason}) after ${r.result?.step} steps: final loss ${r.result?.finalLoss?.toFixed(4)}, best validation loss ${r.result?.bestValLoss?.toFixed(4) ?? "n/a"}\nadapter: ${r.result?.adapterPath}`,
 };
+
+/**
+ * A CLI run appears in the app: recorded in the store of this home, in its project (run folders the app made name
+ * it in project.json) or in "Imported runs". Note: the run is trained and written either way; a store that cannot be
+ * opened (locked by a damaged file, say) costs one line, not the run.
+ */
+async function recordInStore(home: string, outDir: string, log: (line: string) => void): Promise<void> {
+  try {
+    const db = openStore(storePath(home));
+    try {
+      await importRunFolders(db, [outDir]);
+      log(`recorded in the app's projects (${home})`);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    log(`not recorded in the app's projects (${(error as Error).message}); lora-studio projects import ${outDir} does it later`);
+  }
+}
 
 /** The run's error as the command's error, keeping its code (WorkerKilled, OutOfMemory, DiskFull...) for --json. */
 function runError(error: { code: string; message: string }): Error {
