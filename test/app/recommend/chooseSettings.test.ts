@@ -1,3 +1,4 @@
+import { nativeMatMulExpected } from "../../../native-deps/nativeMatmul/nativeMatMulExpected";
 import { describe, expect, it } from "vitest";
 import { chooseSettings, MEMORY_SHARE, NoFittingConfigError, type SettingsInput } from "../../../electron/app/recommend/chooseSettings";
 import type { DataStats } from "../../../electron/app/recommend/DataStats";
@@ -67,7 +68,16 @@ describe("chooseSettings", () => {
 
   it("keeps a quantized base quantized when float32 weights would pass the wasm heap's 4 GB, and says so when nothing can", () => {
     const examples = data(300, 240);
-    expect(() => chooseSettings({ hardware: hardware(20000), model: presetShape("qwen2.5-0.5b"), data: examples })).toThrow(/wasm backend's 4096 MB heap; use a quantized GGUF/);
+    // Without MLAS, XNNPACK's packed copy of every weight puts float32 Qwen2.5-0.5B past the heap; with it, it fits.
+    const withoutMlas = process.env.LORA_STUDIO_NATIVE_MATMUL;
+    process.env.LORA_STUDIO_NATIVE_MATMUL = "0";
+    try {
+      expect(() => chooseSettings({ hardware: hardware(20000), model: presetShape("qwen2.5-0.5b"), data: examples })).toThrow(/wasm backend's 4096 MB heap; use a quantized GGUF/);
+    } finally {
+      if (withoutMlas === undefined) delete process.env.LORA_STUDIO_NATIVE_MATMUL;
+      else process.env.LORA_STUDIO_NATIVE_MATMUL = withoutMlas;
+    }
+    if (nativeMatMulExpected()) expect(chooseSettings({ hardware: hardware(20000), model: presetShape("qwen2.5-0.5b"), data: examples }).memory.limit).toBe("wasm-heap");
     const q8 = chooseSettings({ hardware: hardware(20000), model: presetShape("qwen2.5-0.5b", 34 / 32), data: examples });
     expect(q8.quantizedBase.value).toBe(true);
     expect(q8.config.quantizedBase).toBe(true);
