@@ -1,4 +1,5 @@
 import { summarizeAdapter, type WebgpuAdapterSummary } from "./WebgpuAdapterSummary";
+import { vulkanLoaderFound } from "./vulkanLoaderFound";
 
 /** A WebGPU adapter from Dawn's Node binding (the `webgpu` npm package), with what keeps the process alive. */
 export interface DawnAdapter {
@@ -39,6 +40,7 @@ export async function openDawnAdapter(): Promise<DawnAdapter> {
   if (process.versions.electron) {
     throw new NoWebgpuAdapterError("dawn.node cannot run inside Electron (its external ArrayBuffers are forbidden by the V8 memory cage); the app trains on WebGPU in a window instead");
   }
+  if (!vulkanLoaderFound()) throw new NoWebgpuAdapterError("no Vulkan loader (libvulkan.so.1) on this machine, so no WebGPU adapter: install libvulkan1 and the GPU's Vulkan driver");
   let dawn: DawnModule;
   try {
     const specifier: string = "webgpu"; // optional and ESM-only: resolved at run time, never by tsc or a bundler
