@@ -2,7 +2,9 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
+import { nativeMatMulExpected } from "../../../native-deps/nativeMatmul/nativeMatMulExpected";
 import { looksOutOfMemory } from "../recommend/looksOutOfMemory";
+import type { TrainingProcessResult } from "./forkTrainingWorker";
 import { stepDown } from "../recommend/stepDown";
 import type { RunRecord } from "./RunRecord";
 import { startTrainingRun, storedRecord, type RunHandle, type StartWorker } from "./trainRun";
@@ -35,6 +37,19 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
     const final = await handle.finished;
     const result = await handle.process.done;
     const memory = looksOutOfMemory(result) && (result.status === "failed" || steps === 0);
+    if (final.status !== "finished" && final.status !== "cancelled" && !memory && steps === 0 && crashedInNativeCode(result) && nativeMatMulExpected()) {
+      // Note: MLAS is native code in the training process; a crash before the first step (an Electron memory cage
+      // or a CPU it does not know) must not cost the run. From now on this app trains on wasm's own kernels.
+      process.env.LORA_STUDIO_NATIVE_MATMUL = "0";
+      const reason = {
+        en: `the training process crashed before its first step (${result.status === "died" ? (result.signal ?? `exit code ${result.exitCode}`) : ""}) with the native matrix library (onnxruntime's MLAS) on; training again without it (slower, same results)`,
+        zh: `训练进程在第一步之前崩溃（${result.status === "died" ? (result.signal ?? `退出码 ${result.exitCode}`) : ""}），当时启用了本机矩阵库（onnxruntime 的 MLAS）；现在不使用它重新训练（较慢，结果相同）`,
+      };
+      options.onStepDown?.(reason.en);
+      current = { ...final, job: { ...final.job, resume: false }, stepDowns: [...(final.stepDowns ?? []), { at: new Date().toISOString(), change: { field: "nativeMatMul", from: true, to: false }, reason }] };
+      await writeJsonAtomic(join(final.job.outDir, "run.json"), storedRecord(current));
+      continue;
+    }
     if (final.status === "finished" || final.status === "cancelled" || !memory) return final;
     const next = stepDown(final.job.config, attempt);
     if (!next) return final;
@@ -48,4 +63,11 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
     };
     await writeJsonAtomic(join(final.job.outDir, "run.json"), storedRecord(current));
   }
+}
+
+/** A crash, not a stop: a fatal signal, or an exit with an error code that no one asked for (Ctrl-C gives 130, SIGTERM 143). */
+export function crashedInNativeCode(result: TrainingProcessResult): boolean {
+  if (result.status !== "died") return false;
+  if (result.signal) return ["SIGSEGV", "SIGBUS", "SIGILL", "SIGTRAP", "SIGABRT", "SIGFPE"].includes(result.signal);
+  return result.exitCode !== null && ![0, 130, 143].includes(result.exitCode);
 }

@@ -163,6 +163,29 @@ describe("lora-studio train", () => {
     expect(final.result?.step).toBe(3);
   });
 
+  it("trains again without the native matrix library when the worker crashes before its first step with it on", async () => {
+    const out = join(dir, "native-crash");
+    const record = await prepareTrainingRun({ modelPath: model, dataPaths: [data], outDir: out, config: { ...config, maxSteps: 2, evalEvery: 0 } });
+    const before = process.env.LORA_STUDIO_NATIVE_MATMUL;
+    let attempts = 0;
+    const notes: string[] = [];
+    try {
+      const final = await trainWithStepDown(record, () => {}, {
+        // The first attempt crashes the way a native library does inside a process: SIGSEGV, before any step.
+        onStart: (handle) => void (++attempts === 1 && process.kill(handle.process.pid, "SIGSEGV")),
+        onStepDown: (reason) => notes.push(reason),
+      });
+      expect(attempts).toBe(2);
+      expect(final.status).toBe("finished");
+      expect(process.env.LORA_STUDIO_NATIVE_MATMUL).toBe("0");
+      expect(notes).toEqual([expect.stringMatching(/crashed before its first step \(SIGSEGV\) with the native matrix library .* on; training again without it/)]);
+      expect(final.stepDowns).toEqual([expect.objectContaining({ change: { field: "nativeMatMul", from: true, to: false } })]);
+    } finally {
+      if (before === undefined) delete process.env.LORA_STUDIO_NATIVE_MATMUL;
+      else process.env.LORA_STUDIO_NATIVE_MATMUL = before;
+    }
+  });
+
   it("refuses bad input before loading the model, naming the problem", async () => {
     const gpt2 = join(dir, "gpt2.gguf");
     await writeGguf(gpt2, [{ key: "general.architecture", type: GgufValueType.STRING, value: "gpt2" }], []);
