@@ -169,6 +169,15 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     if (config.tiedEmbeddings) progress();
     const ropeFreqs = config.hasRopeFreqs ? await read("rope_freqs.weight", [config.nRot / 2]) : undefined;
 
+    const layers = await loadLayers();
+    return { tokenEmbd, outputNorm, output, ...(head.wT ? { outputT: head.wT } : {}), ...(ropeFreqs ? { ropeFreqs } : {}), layers };
+  } catch (e) {
+    for (const t of created) t.dispose();
+    throw e;
+  }
+
+  /** Every block's norms and frozen projections, in layer order. */
+  async function loadLayers(): Promise<LayerWeights[]> {
     const layers: LayerWeights[] = [];
     for (let i = 0; i < config.nLayer; i++) {
       const blk = `blk.${i}`;
@@ -176,10 +185,7 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
       for (const p of PROJECTIONS) proj[p] = await linear(`${blk}.${PROJECTION_TENSOR[p]}`, ...shapes[p]);
       layers.push({ ...(await norms(blk)), proj });
     }
-    return { tokenEmbd, outputNorm, output, ...(head.wT ? { outputT: head.wT } : {}), ...(ropeFreqs ? { ropeFreqs } : {}), layers };
-  } catch (e) {
-    for (const t of created) t.dispose();
-    throw e;
+    return layers;
   }
 
   /** The default path with the embedding and the head as VocabSplit row chunks. */
@@ -196,13 +202,7 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     const head = config.tiedEmbeddings ? tokenEmbd : split(await matrixRows("output.weight", nEmbd, vocabSize));
     if (config.tiedEmbeddings) progress();
     const ropeFreqs = config.hasRopeFreqs ? await read("rope_freqs.weight", [config.nRot / 2]) : undefined;
-    const layers: LayerWeights[] = [];
-    for (let i = 0; i < config.nLayer; i++) {
-      const blk = `blk.${i}`;
-      const proj = {} as Record<Projection, Linear>;
-      for (const p of PROJECTIONS) proj[p] = await linear(`${blk}.${PROJECTION_TENSOR[p]}`, ...shapes[p]);
-      layers.push({ ...(await norms(blk)), proj });
-    }
+    const layers = await loadLayers();
     return { outputNorm, vocabSplit: { tokenEmbd, head }, ...(ropeFreqs ? { ropeFreqs } : {}), layers };
   }
 
