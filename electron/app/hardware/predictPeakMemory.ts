@@ -9,33 +9,33 @@ import type { ModelShape } from "./ModelShape";
  *
  * How they were measured (2026-12-03, `node --import tsx electron/app/hardware/fitMemoryModel.ts`, on the 2-core
  * x86-64 Linux dev machine, Node 24, tfjs 4.22 wasm with the fast BatchMatMul/Identity kernels, large products on
- * onnxruntime's MLAS (its library adds ~80 MB to the baseline; no packed weight copy, so weights ~1.1), and the fused
+ * onnxruntime's MLAS (its library adds ~60 MB to the baseline; no packed weight copy, so weights ~1), and the fused
  * head + cross-entropy loss): each point is runCalibrationSteps (LlamaModel.load + LoraAdapter + lossAndGradients
  * + AdamW on random tokens, one warm-up and two timed steps) alone in a fresh child process, reading
- * process.resourceUsage().maxRSS. Points (48): tiny and small at seq x batch 256x1, 512x1, 256x4, 1024x2 with
+ * process.resourceUsage().maxRSS. Points (56): tiny and small at seq x batch 96x4, 256x1, 512x1, 256x4, 1024x2 with
  * q,v rank 8 and all seven projections rank 16, plus checkpointed 512x1 and 256x4, each measured twice;
  * w576-4l-v4k at 128x1, 256x1, 512x1, 256x4 and checkpointed 512x1; smollm2-135m at 128x1 (q,v) and 256x1 (all,
- * rank 16). Weighted least squares on relative error. Worst error 9.5% (tiny 512x1 checkpointed, predicted low);
- * the quantized base (Q8_0 w576-4l-v4k, held out of the fit) is predicted 2.5% low. With MLAS off
+ * rank 16). Weighted least squares on relative error. Worst error 9.9% (tiny 512x1 checkpointed, predicted low);
+ * the quantized base (Q8_0 w576-4l-v4k, held out of the fit) is predicted 2.8% low. With MLAS off
  * (LORA_STUDIO_NATIVE_MATMUL=0) XNNPACK keeps a packed copy of each weight again (weights ~2, baseline ~140 MB).
  * The test (test/app/hardware/predictPeakMemory.test.ts) re-measures tiny and small: rerun the fit when it fails
  * after an engine change.
  */
 export const MEMORY_COEFFICIENTS = {
-  baselineMb: 220,
-  weights: 1.1,
-  linear: 3.038,
-  attention: 5.749,
-  logits: 4.559,
-  loraActivations: 2.586,
-  adapter: 3.342,
+  baselineMb: 197,
+  weights: 0.998,
+  linear: 3.171,
+  attention: 5.704,
+  logits: 5.33,
+  loraActivations: 2.342,
+  adapter: 5.158,
 } as const;
 
 /**
  * MB per MB of frozen weights that XNNPACK adds when it multiplies them itself: a packed copy of each right-hand
- * operand (the fit before MLAS took the large products: weights 1.975 against 1.1 now).
+ * operand (the fit before MLAS took the large products: weights 1.975 against 1.0 now).
  */
-export const XNNPACK_PACKED_WEIGHTS = 0.875;
+export const XNNPACK_PACKED_WEIGHTS = 0.975;
 
 /** The wasm heap cannot grow past 4 GB (TFJS.md, Memory); past it training fails with "memory access out of bounds". */
 export const WASM_HEAP_CAP_MB = 4096;
