@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { scoreVariantsWithLlamaCpp } from "../../engine/inference/scoreWithLlamaCpp";
 import { scoreWithTfjs } from "../../engine/inference/scoreWithTfjs";
 import { loadRunForExport } from "../../engine/export/loadRunForExport";
@@ -41,6 +41,12 @@ export function parityFileOf(path: string, role: string): ParityFile | null {
 export interface ParityOptions {
   /** Held-out sequences scored (the first ones of the validation file, else of the training file). */
   sequences?: number;
+  /**
+   * Largest base model (file bytes) scored in this process (default 512 MB). Note: the trainer's side loads the
+   * model into tfjs's wasm heap, which never shrinks; in the app's long-lived process a real model would keep
+   * gigabytes for good. Larger models are checked by `lora-studio export` (a process of its own, no limit).
+   */
+  inProcessLimitBytes?: number;
   /** Tokens per sequence at most. */
   maxTokens?: number;
 }
@@ -86,10 +92,18 @@ export async function measureExportParity(runDir: string, files: readonly Parity
 export async function addExportParity(runDir: string, results: readonly { files: ExportedFile[]; notes: string[] }[], options: ParityOptions = {}): Promise<void> {
   const files = results.flatMap((r) => r.files.flatMap((f) => parityFileOf(f.path, f.role) ?? []));
   if (files.length === 0) return;
+  const limit = options.inProcessLimitBytes ?? 512 * 2 ** 20;
+  const note = (text: string) => results.find((r) => r.files.some((f) => parityFileOf(f.path, f.role)))?.notes.push(text);
   try {
+    const run = await loadRunForExport(runDir);
+    const bytes = (await stat(run.baseModel.path)).size;
+    if (bytes > limit) {
+      note(`not checked against the trained model here (the base model is ${Math.round(bytes / 2 ** 20)} MB); run \`lora-studio export --run ${runDir} --format gguf --out FOLDER --json\` for the check`);
+      return;
+    }
     const parity = await measureExportParity(runDir, files, options);
     for (const r of results) for (const f of r.files) if (parity.has(f.path)) f.parity = parity.get(f.path)!;
   } catch (error) {
-    results.find((r) => r.files.some((f) => parityFileOf(f.path, f.role)))?.notes.push(`the exported files could not be checked against the trained model: ${(error as Error).message}`);
+    note(`the exported files could not be checked against the trained model: ${(error as Error).message}`);
   }
 }

@@ -55,7 +55,7 @@ export const exportCommand: Command<ExportCommandResult> = {
     if (format === "bundle") return out.toLowerCase().endsWith(".zip") ? bundleAs(runDir, out) : exportBundle(runDir, out);
     const result = await exportRun(runDir, format, out, { ...(mergedType ? { mergedType } : {}), ...(args.values.last ? { adapter: "last" as const } : {}), ...(baseModelId ? { baseModelId } : {}) });
     // Note: --last exports another adapter than the one parity compares with (the best): no parity then.
-    if (!args.values.last) await addExportParity(runDir, [result]);
+    if (!args.values.last) await addExportParity(runDir, [result], { inProcessLimitBytes: Infinity }); // a process of its own
     return result;
   },
   format: (r) => {

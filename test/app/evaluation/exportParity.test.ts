@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { measureExportParity, parityFileOf, PARITY_BOUNDS, type ParityFile } from "../../../electron/app/evaluation/measureExportParity";
+import { addExportParity, measureExportParity, parityFileOf, PARITY_BOUNDS, type ParityFile } from "../../../electron/app/evaluation/measureExportParity";
 import { exportRun } from "../../../electron/engine/export/exportRun";
 import { trainTinyRun } from "./trainTinyRun";
 
@@ -52,4 +52,12 @@ describe("export parity", () => {
     // Far outside even the loosest bound: the bounds tell a wrong file from a coarser one.
     expect(parity.maxAbsLogprobDiff).toBeGreaterThan(PARITY_BOUNDS.merged.Q8_0);
   }, 240_000);
+
+  it("leaves a model too large for the app's own process to the CLI, and says so", async () => {
+    const r = await exportRun(runDir, "gguf", join(dir, "limit"));
+    await addExportParity(runDir, [r], { inProcessLimitBytes: 1 });
+    expect(r.files[0]!.parity).toBeUndefined();
+    expect(r.notes.join("\n")).toMatch(/not checked against the trained model here .*lora-studio export --run .* --json/);
+  }, 60_000);
 });
+
