@@ -4,25 +4,16 @@
  * from the step where it stopped, not from the last interval checkpoint.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { metricsEventsOf } from "../../electron/app/store/readMetricsEvents";
 import type { RunRecord } from "../../electron/app/training/RunRecord";
-import { makeTinyModel } from "../../electron/engine/gguf/tiny/makeTinyModel";
-import { templatedExamples } from "../engine/training/templatedData";
 import { repoRoot } from "../helpers/paths";
 import { runCli } from "../helpers/runCli";
+import { tinyTrainingFixture } from "../helpers/tinyTrainingFixture";
 
-const dir = mkdtempSync(join(tmpdir(), "cli-train-interrupt-"));
-const model = join(dir, "m.gguf");
-const data = join(dir, "d.jsonl");
-beforeAll(async () => {
-  await makeTinyModel({ arch: "llama", preset: "tiny", out: model, seed: 3 });
-  writeFileSync(data, templatedExamples(30).map((e) => JSON.stringify(e)).join("\n") + "\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, model, data } = tinyTrainingFixture("cli-train-interrupt-");
 
 const TRAIN = ["--model", model, "--data", data, "--defaults", "--max-steps", "120", "--checkpoint-every", "1000", "--eval-every", "1000", "--batch", "2", "--accum", "1", "--seq-len", "96", "--rank", "4", "--val-split", "0"];
 

@@ -1,24 +1,14 @@
 /** A run trained from the CLI appears in the app: it is recorded in the store of the home it was given. */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openStore } from "../../electron/app/store/openStore";
 import { listProjects } from "../../electron/app/store/projects";
 import { storePath } from "../../electron/app/store/resolveHome";
 import { listRuns } from "../../electron/app/store/runs";
-import { makeTinyModel } from "../../electron/engine/gguf/tiny/makeTinyModel";
-import { templatedExamples } from "../engine/training/templatedData";
 import { runCli } from "../helpers/runCli";
+import { tinyTrainingFixture } from "../helpers/tinyTrainingFixture";
 
-const dir = mkdtempSync(join(tmpdir(), "train-store-"));
-const model = join(dir, "tiny.gguf");
-const data = join(dir, "faq.jsonl");
-beforeAll(async () => {
-  await makeTinyModel({ arch: "llama", preset: "tiny", out: model, seed: 3 });
-  writeFileSync(data, templatedExamples(12).map((e) => JSON.stringify(e)).join("\n") + "\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, model, data } = tinyTrainingFixture("train-store-", 12);
 
 describe("lora-studio train and the app's store", () => {
   it("records the finished run in 'Imported runs' of the given home, once; and --no-store leaves the store alone", async () => {

@@ -3,26 +3,17 @@
  * which then closes its RunSupervisor. The worker checkpoints the step it is on; the run is interrupted and
  * resumable, and resuming continues from that step (not "no checkpoint to resume from").
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openStore } from "../../../electron/app/store/openStore";
 import { getRun, listAttempts, listMetrics, recordRun } from "../../../electron/app/store/runs";
 import { RunSupervisor } from "../../../electron/app/training/RunSupervisor";
 import { loadRunForResume, prepareTrainingRun } from "../../../electron/app/training/trainRun";
-import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
-import { templatedExamples } from "../../engine/training/templatedData";
+import { tinyTrainingFixture } from "../../helpers/tinyTrainingFixture";
 
-const dir = mkdtempSync(join(tmpdir(), "supervisor-interrupt-"));
-const model = join(dir, "m.gguf");
-const data = join(dir, "d.jsonl");
-beforeAll(async () => {
-  await makeTinyModel({ arch: "llama", preset: "tiny", out: model, seed: 3 });
-  writeFileSync(data, templatedExamples(30).map((e) => JSON.stringify(e)).join("\n") + "\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, model, data } = tinyTrainingFixture("supervisor-interrupt-");
 
 describe("the app's RunSupervisor when the worker gets the terminal's SIGINT", () => {
   it("leaves the run interrupted with a checkpoint of the step it stopped at, and resumes from it", async () => {

@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listAdapters } from "../../../electron/app/store/adapters";
 import { markInterruptedRuns } from "../../../electron/app/store/markInterruptedRuns";
 import { openStore } from "../../../electron/app/store/openStore";
@@ -9,18 +7,10 @@ import { createProject } from "../../../electron/app/store/projects";
 import { getRun, listAttempts, listMetrics } from "../../../electron/app/store/runs";
 import { trackTrainingRun } from "../../../electron/app/store/runsFromRecords";
 import { loadRunForResume, prepareTrainingRun } from "../../../electron/app/training/trainRun";
-import { makeTinyModel } from "../../../electron/engine/gguf/tiny/makeTinyModel";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
-import { templatedExamples } from "../../engine/training/templatedData";
+import { tinyTrainingFixture } from "../../helpers/tinyTrainingFixture";
 
-const dir = mkdtempSync(join(tmpdir(), "store-train-crash-"));
-const model = join(dir, "m.gguf");
-const data = join(dir, "d.jsonl");
-beforeAll(async () => {
-  await makeTinyModel({ arch: "llama", preset: "tiny", out: model, seed: 3 });
-  writeFileSync(data, templatedExamples(30).map((e) => JSON.stringify(e)).join("\n") + "\n");
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir, model, data } = tinyTrainingFixture("store-train-crash-");
 
 describe("a training worker killed part-way", () => {
   it("shows as interrupted in the store and resumes from its last checkpoint to finished", async () => {
