@@ -12,6 +12,7 @@ import { LlamaModel } from "../../electron/engine/model/LlamaModel";
 import { lossAndGradients } from "../../electron/engine/training/lossAndGradients";
 import { makeBatch } from "../../electron/engine/training/makeBatch";
 import { randomModel, seededRandom } from "../engine/model/randomModel";
+import { seededTensors } from "../helpers/seededTensors";
 
 let tf: typeof tfcore;
 let backend: { readSync(id: object): Float32Array; disposeData(id: object): boolean; wasm: { HEAPU8: Uint8Array } };
@@ -34,15 +35,8 @@ afterAll(() => {
   configureNativeMatMul({ reconfigure: true });
 });
 
-let seed = 4242;
-function random(shape: number[]): tfcore.Tensor {
-  const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
-  for (let i = 0; i < values.length; i++) {
-    seed = (seed * 16807) % 2147483647;
-    values[i] = seed / 2147483647 - 0.5;
-  }
-  return tf.tensor(values, shape);
-}
+const nextTensor = seededTensors(4242);
+const random = (shape: number[]): tfcore.Tensor => nextTensor(tf, shape);
 
 function runKernel(a: tfcore.Tensor, b: tfcore.Tensor, transposeA: boolean, transposeB: boolean) {
   const out = fastBatchMatMul({ inputs: { a, b }, backend: backend as never, attrs: { transposeA, transposeB } }) as TensorInfo;

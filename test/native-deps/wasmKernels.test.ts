@@ -3,6 +3,7 @@ import type { KernelFunc, TensorInfo } from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initTfjs } from "../../native-deps/tfjsBackend";
 import { configureNativeMatMul, fastBatchMatMul, registerFastWasmKernels, registerStockWasmKernels, stockWasmKernels } from "../../native-deps/wasmKernels";
+import { seededTensors } from "../helpers/seededTensors";
 
 let tf: typeof tfcore;
 let backend: { readSync(id: object): Float32Array; disposeData(id: object): boolean; wasm: { HEAPU8: Uint8Array } };
@@ -17,15 +18,8 @@ beforeAll(async () => {
   configureNativeMatMul({ enabled: false, reconfigure: true });
 });
 
-let seed = 12345;
-function random(shape: number[]): tfcore.Tensor {
-  const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
-  for (let i = 0; i < values.length; i++) {
-    seed = (seed * 16807) % 2147483647;
-    values[i] = seed / 2147483647 - 0.5;
-  }
-  return tf.tensor(values, shape);
-}
+const nextTensor = seededTensors(12345);
+const random = (shape: number[]): tfcore.Tensor => nextTensor(tf, shape);
 
 /** Runs a BatchMatMul kernel directly (no engine, no registry) and returns its data and shape. */
 function runKernel(fn: KernelFunc, a: tfcore.Tensor, b: tfcore.Tensor, transposeA: boolean, transposeB: boolean) {
@@ -190,9 +184,9 @@ describe("gradients through matMul", () => {
   function grads(mode: "stock" | "fast", shapes: [number[], number[]], ta: boolean, tb: boolean): Float32Array[] {
     if (mode === "stock") registerStockWasmKernels(tf);
     else registerFastWasmKernels(tf);
-    seed = 99;
-    const a = random(shapes[0]);
-    const b = random(shapes[1]);
+    const fresh = seededTensors(99); // the same inputs for stock and fast
+    const a = fresh(tf, shapes[0]);
+    const b = fresh(tf, shapes[1]);
     const f = (x: tfcore.Tensor, y: tfcore.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, ta, tb), tf.sin(tf.matMul(x, y, ta, tb))));
     const [ga, gb] = tf.grads(f)([a, b]);
     const out = [ga.dataSync().slice() as Float32Array, gb.dataSync().slice() as Float32Array];
