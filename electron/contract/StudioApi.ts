@@ -7,6 +7,8 @@ import type {
   CompatibilityRow,
   DataPreview,
   DatasetSummary,
+  DraftJobView,
+  DraftView,
   EvaluationView,
   ExamplePreview,
   ExportSummary,
@@ -58,6 +60,19 @@ export interface StudioApiResults {
   importDataset: DatasetSummary;
   listDatasets: DatasetSummary[];
   listExamples: ExamplePreview[];
+
+  /** Starts at once; progress comes as drafting.progress events. Documents are copied into the job's folder, so it resumes after a restart. */
+  startDrafting: DraftJobView;
+  listDraftJobs: DraftJobView[];
+  getDraftJob: DraftJobView;
+  pauseDrafting: DraftJobView;
+  resumeDrafting: DraftJobView;
+  cancelDrafting: DraftJobView;
+  listDrafts: { drafts: DraftView[]; total: number };
+  reviewDraft: DraftView;
+  acceptPassingDrafts: DraftJobView;
+  /** The written file, readable by previewData/importDataset, and how many pairs it holds. */
+  exportAcceptedDrafts: { file: FileRef; pairs: number };
 
   recommend: RecommendationView;
   startRun: RunView;

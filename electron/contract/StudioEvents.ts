@@ -1,4 +1,4 @@
-import type { DownloadProgress, EvaluationView, MetricPoint, ProjectSummary, RunView } from "./dto";
+import type { DownloadProgress, DraftJobView, EvaluationView, MetricPoint, ProjectSummary, RunView } from "./dto";
 
 /**
  * Events the main side pushes to every open window or tab (throttled to <= 10 per second per source).
@@ -9,11 +9,12 @@ export interface StudioEvents {
   "import.progress": { projectId: string; phase: "reading" | "checking" | "storing"; done: number; total: number | null; file: string | null };
   "chat.token": { requestId: string; side: "a" | "b"; text: string; done: boolean };
   "download.progress": DownloadProgress;
+  "drafting.progress": { jobId: string; projectId: string; job: DraftJobView };
   "evaluation.progress": { runId: string; phase: string; done: number; total: number; evaluation: EvaluationView | null };
-  "state.changed": { kind: "projects" | "models" | "datasets" | "runs" | "comparisons" | "settings" | "evaluations"; projectId: string | null; project?: ProjectSummary };
+  "state.changed": { kind: "projects" | "models" | "datasets" | "runs" | "comparisons" | "settings" | "evaluations" | "drafts"; projectId: string | null; project?: ProjectSummary };
 }
 
 export type StudioEventName = keyof StudioEvents;
-export const EVENT_NAMES = ["training.progress", "import.progress", "chat.token", "download.progress", "evaluation.progress", "state.changed"] as const satisfies readonly StudioEventName[];
+export const EVENT_NAMES = ["training.progress", "import.progress", "chat.token", "download.progress", "drafting.progress", "evaluation.progress", "state.changed"] as const satisfies readonly StudioEventName[];
 
 export type StudioEvent = { [E in StudioEventName]: { event: E; payload: StudioEvents[E] } }[StudioEventName];

@@ -151,6 +151,8 @@ export interface ExamplePreview {
   text?: string;
   source: SourceRef;
   split?: "train" | "validation" | "excluded" | null;
+  /** Set when the example is a question-answer pair drafted by a model from a document and accepted by a reviewer. */
+  provenance?: DraftProvenance;
 }
 
 export interface Finding {
@@ -216,6 +218,8 @@ export interface DatasetSummary {
   files: { name: string; examples: number; sha256: string | null }[];
   redaction: Partial<Record<PiiKind, RedactionMode>>;
   report: QualityReportView | null;
+  /** How many examples were drafted by a model from documents (and reviewed), and by which models; null when none. */
+  drafted: { examples: number; models: DraftModelRef[] } | null;
 }
 
 /** The training parameters a user can see and change (advanced mode shows all; simple mode none). */
@@ -411,4 +415,101 @@ export interface BlindSummary {
   /** Tuned win rate among decided pairs, with a 95% Wilson interval. */
   winRate: number | null;
   interval: [number, number] | null;
+}
+
+// ---- Drafting question-answer pairs from documents (issue 15) ----
+
+/** The model that drafted a pair: its display name and the sha256 of its GGUF file. */
+export interface DraftModelRef {
+  name: string;
+  sha256: string;
+}
+
+/**
+ * Where a drafted pair came from: the document (its file name as the user added it), the page for a PDF, the
+ * passage's character span [start, end) in the document's extracted text (pages joined by a blank line), and the
+ * spans of the passage's sentences the answer relies on (same offsets; empty when none was found).
+ */
+export interface DraftSource {
+  file: string;
+  page?: number;
+  start: number;
+  end: number;
+  evidence: { start: number; end: number }[];
+}
+
+/** The checks every draft gets; `passed` is true when none of them flags it. */
+export interface DraftChecks {
+  /** The answer's content words are found in the passage (share at or above the threshold). */
+  supported: boolean;
+  /** The question repeats (or nearly) an earlier draft's question of the same job. */
+  duplicate: boolean;
+  length: "ok" | "too-short" | "too-long";
+  /** "differs": the pair is not in the passage's language (English or Chinese). */
+  language: "ok" | "differs";
+  /** Kinds of personal data found in the question or answer (the existing scanner); empty when none. */
+  personalData: PiiKind[];
+  passed: boolean;
+}
+
+export const DRAFT_STATUSES = ["pending", "accepted", "edited", "rejected"] as const;
+export type DraftStatus = (typeof DRAFT_STATUSES)[number];
+
+/** One drafted question-answer pair as the review table shows it. */
+export interface DraftView {
+  id: string;
+  jobId: string;
+  /** Index of the passage in the job (documents in order, passages in order). */
+  passage: number;
+  question: string;
+  answer: string;
+  /** The model's own words, kept when the reviewer edited the pair. */
+  drafted: { question: string; answer: string } | null;
+  status: DraftStatus;
+  source: DraftSource;
+  /** The passage's text (source.start..source.end of the document), for the side-by-side view and highlighting. */
+  passageText: string;
+  checks: DraftChecks;
+}
+
+export const DRAFT_JOB_STATUSES = ["running", "paused", "interrupted", "finished", "cancelled", "failed"] as const;
+export type DraftJobStatus = (typeof DRAFT_JOB_STATUSES)[number];
+
+/** A problem with one document (or one page or passage of it); the rest is drafted. */
+export interface DraftProblem {
+  file: string;
+  page?: number;
+  code: string;
+  message: Localized;
+}
+
+/** A drafting job: documents, the drafting model, progress and review counts. */
+export interface DraftJobView {
+  id: string;
+  projectId: string;
+  status: DraftJobStatus;
+  model: DraftModelRef;
+  /** Pairs asked for per passage. */
+  pairs: number;
+  files: { name: string; passages: number }[];
+  passagesDone: number;
+  passagesTotal: number;
+  /** Estimated from the passages done so far; null before the first one. */
+  secondsLeft: number | null;
+  counts: Record<DraftStatus, number> & { total: number; passedChecks: number };
+  problems: DraftProblem[];
+  /** Why the job failed, when it did. */
+  error: Localized | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * How a training example drafted by a model and accepted by a reviewer traces back (kept with the example, shown in
+ * the data card and the report).
+ */
+export interface DraftProvenance {
+  source: DraftSource;
+  model: DraftModelRef;
+  review: "accepted" | "edited";
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOMAINS, EXPORT_FORMATS, PII_KINDS, REDACTION_MODES, THEMES, TRAINING_MODES, UI_LANGUAGES } from "./dto";
+import { DOMAINS, DRAFT_STATUSES, EXPORT_FORMATS, PII_KINDS, REDACTION_MODES, THEMES, TRAINING_MODES, UI_LANGUAGES } from "./dto";
 
 /** zod schemas of the payloads the renderer sends: every door validates params with these before the api runs. */
 
@@ -104,6 +104,23 @@ export const PARAMS = {
   listExamples: z.object({ datasetId: id, split: z.enum(["train", "validation", "excluded"]).optional(), limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }).strict(),
 
   /** `overrides`: the page's advanced edits; the prediction (memory, steps, time) follows them, `settings` does not. */
+  /** Drafting question-answer pairs from documents with a local model (issue 15); `modelId` from listModels. */
+  startDrafting: z.object({ projectId: id, paths, modelId: id, pairs: z.number().int().min(1).max(10).default(3) }).strict(),
+  listDraftJobs: z.object({ projectId: id }).strict(),
+  getDraftJob: z.object({ jobId: id }).strict(),
+  pauseDrafting: z.object({ jobId: id }).strict(),
+  resumeDrafting: z.object({ jobId: id }).strict(),
+  cancelDrafting: z.object({ jobId: id }).strict(),
+  listDrafts: z.object({ jobId: id, status: z.enum(DRAFT_STATUSES).optional(), limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }).strict(),
+  /** accept, reject, reset (back to pending) or edit (question and/or answer given; the model's words are kept). */
+  reviewDraft: z
+    .object({ draftId: id, action: z.enum(["accept", "reject", "reset", "edit"]), question: z.string().trim().min(1).max(20_000).optional(), answer: z.string().trim().min(1).max(20_000).optional() })
+    .strict()
+    .refine((p) => p.action !== "edit" || p.question !== undefined || p.answer !== undefined, "an edit needs a question or an answer"),
+  acceptPassingDrafts: z.object({ jobId: id }).strict(),
+  /** Writes the accepted and edited pairs as a drafts JSONL file (with provenance) the Data step then imports like any file. */
+  exportAcceptedDrafts: z.object({ jobId: id }).strict(),
+
   recommend: z.object({ projectId: id, mode: z.enum(TRAINING_MODES).default("balanced"), overrides: TrainSettingsPatchSchema.default({}) }).strict(),
   startRun: z.object({ projectId: id, mode: z.enum(TRAINING_MODES).default("balanced"), overrides: TrainSettingsPatchSchema.default({}) }).strict(),
   listRuns: z.object({ projectId: id }).strict(),
