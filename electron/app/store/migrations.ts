@@ -7,9 +7,17 @@ export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /**
+   * Run with foreign keys off (PRAGMA foreign_keys cannot change inside a transaction, so openStore turns them off
+   * before and back on after, and checks PRAGMA foreign_key_check before committing). Needed to rebuild a table
+   * that others reference: with them on, DROP TABLE deletes its rows first and cascades into the referencing tables.
+   */
+  foreignKeysOff?: boolean;
 }
 
 const RUN_STATUSES = "'queued','running','finished','failed','interrupted','cancelled'";
+/** From migration 6: a paused run (its worker stopped after a checkpoint) stays paused across a restart. */
+const RUN_STATUSES_V6 = "'queued','running','paused','finished','failed','interrupted','cancelled'";
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -261,6 +269,59 @@ CREATE INDEX sign_offs_evaluation ON sign_offs(evaluation_id);
     version: 5,
     description: "the adapter's norm per step, so its chart survives a reload and the end of a run",
     sql: `ALTER TABLE run_metrics ADD COLUMN adapter_norm REAL;`,
+  },
+  {
+    version: 6,
+    description: "runs and run_attempts accept 'paused', so a paused run is still paused (and resumable) after a restart",
+    // SQLite cannot alter a CHECK: both tables are rebuilt (https://sqlite.org/lang_altertable.html, "Making Other
+    // Kinds Of Table Schema Changes"): new table, copy, drop, rename, indexes again, foreign keys off meanwhile.
+    foreignKeysOff: true,
+    sql: `
+CREATE TABLE runs_v6 (
+  id TEXT PRIMARY KEY,
+  project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+  base_model_id TEXT REFERENCES base_models(id),
+  dataset_id TEXT REFERENCES datasets(id) ON DELETE SET NULL,
+  out_dir TEXT NOT NULL UNIQUE,
+  config_json TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN (${RUN_STATUSES_V6})),
+  backend TEXT,
+  worker_pid INTEGER,
+  step INTEGER NOT NULL DEFAULT 0,
+  total_steps INTEGER,
+  model_sha256 TEXT,
+  data_sha256 TEXT,
+  error_json TEXT,
+  result_json TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  started_at TEXT,
+  ended_at TEXT
+);
+INSERT INTO runs_v6 (id, project_id, base_model_id, dataset_id, out_dir, config_json, status, backend, worker_pid, step, total_steps, model_sha256, data_sha256, error_json, result_json, created_at, updated_at, started_at, ended_at)
+  SELECT id, project_id, base_model_id, dataset_id, out_dir, config_json, status, backend, worker_pid, step, total_steps, model_sha256, data_sha256, error_json, result_json, created_at, updated_at, started_at, ended_at FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v6 RENAME TO runs;
+CREATE INDEX runs_project ON runs(project_id);
+CREATE INDEX runs_status ON runs(status);
+
+CREATE TABLE run_attempts_v6 (
+  run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  from_step INTEGER,
+  status TEXT CHECK (status IN (${RUN_STATUSES_V6})),
+  cause TEXT,
+  -- What the out-of-memory step-down changed before this attempt, with its reason.
+  change_json TEXT,
+  PRIMARY KEY (run_id, attempt)
+);
+INSERT INTO run_attempts_v6 (run_id, attempt, started_at, ended_at, from_step, status, cause, change_json)
+  SELECT run_id, attempt, started_at, ended_at, from_step, status, cause, change_json FROM run_attempts;
+DROP TABLE run_attempts;
+ALTER TABLE run_attempts_v6 RENAME TO run_attempts;
+`,
   },
 ];
 

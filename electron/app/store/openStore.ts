@@ -53,10 +53,23 @@ function migrate(db: Db, path: string, migrations: readonly Migration[]): void {
   }
   for (const m of migrations) {
     if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    const fkWasOn = db.pragma("foreign_keys", { simple: true }) === 1;
+    if (m.foreignKeysOff) db.pragma("foreign_keys = OFF");
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (m.foreignKeysOff) {
+          const broken = db.pragma("foreign_key_check") as { table: string; rowid: number; parent: string }[];
+          if (broken.length > 0) {
+            const first = broken[0]!;
+            throw new StoreError(`migration ${m.version} of the data store ${path} would leave ${broken.length} broken reference(s) (first: ${first.table} row ${first.rowid} -> ${first.parent}); nothing was changed. Keep a copy of ${path} and report this`);
+          }
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (m.foreignKeysOff && fkWasOn) db.pragma("foreign_keys = ON");
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import type { Db } from "./openStore";
 import { fromJson, newId, nowIso, toJson } from "./rows";
 import { NotFoundError, StoreError } from "./StoreError";
 
-export const RUN_STATUSES = ["queued", "running", "finished", "failed", "interrupted", "cancelled"] as const;
+export const RUN_STATUSES = ["queued", "running", "paused", "finished", "failed", "interrupted", "cancelled"] as const;
 export type StoredRunStatus = (typeof RUN_STATUSES)[number];
 
 export interface NewRun {
