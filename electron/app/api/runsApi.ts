@@ -19,7 +19,8 @@ export interface RunsOptions extends RecommendOptions {
   startWorker?: StartWorker;
 }
 
-const RESUMABLE = new Set(["interrupted", "cancelled", "failed"]);
+/** A stored "paused" run is one whose worker ended while paused (the app closed): it resumes from its checkpoint. */
+const RESUMABLE = new Set(["paused", "interrupted", "cancelled", "failed"]);
 
 /** Training: the recommendation, runs started in a worker (one at a time), their progress, pause, resume, cancel. */
 export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
@@ -82,7 +83,7 @@ export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
       const run = getRun(db, runId);
       if (!supervisor.pause(runId)) {
         const live = supervisor.live(runId);
-        if (live?.status === "paused") return view(runId);
+        if (live?.status === "paused" || (!live && run.status === "paused")) return view(runId);
         throw new StudioApiError("conflict", live ? `run ${runId} is still preparing its data; pause it once training has started, or cancel it` : `run ${runId} is not training (it is ${run.status}); only a running run can be paused`);
       }
       return view(runId);

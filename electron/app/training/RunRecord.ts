@@ -2,7 +2,8 @@ import type { TrainingOutcome } from "../../engine/training/runTrainingJob";
 import type { TrainJob } from "../../engine/training/TrainJob";
 import type { Localized } from "../data/types";
 
-export type RunStatus = "running" | "finished" | "failed" | "interrupted" | "cancelled";
+/** "paused": checkpointed at the user's pause, its worker ended (the app closed meanwhile); resume continues it. */
+export type RunStatus = "running" | "paused" | "finished" | "failed" | "interrupted" | "cancelled";
 
 /** DIR/run.json: the training record, rewritten atomically as the run progresses. */
 export interface RunRecord {

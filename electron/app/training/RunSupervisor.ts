@@ -9,7 +9,7 @@ import { addMetrics, getRun, updateRun } from "../store/runs";
 import { meanAdapterNorm, metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
 import type { RunRecord } from "./RunRecord";
 import { lockRunFolder, type RunFolderLock } from "./lockRunFolder";
-import type { RunHandle, StartWorker } from "./trainRun";
+import { storedRecord, type RunHandle, type StartWorker } from "./trainRun";
 import { trainWithStepDown } from "./trainWithStepDown";
 
 /** What the supervisor knows of the run it is training that the store does not (it is in memory only). */
@@ -31,6 +31,8 @@ interface Active extends LiveRun {
   cancelled: boolean;
   /** The app is closing: a cancelled run is recorded as interrupted (resumable), not as cancelled by the user. */
   closing: boolean;
+  /** The run was paused when the app closed: it stays paused (its checkpoint saved, the worker ended). */
+  pausedAtClose: boolean;
   done: Promise<void>;
 }
 
@@ -39,8 +41,9 @@ const CLOSE_WAIT_MS = 60_000;
 /**
  * Trains one run at a time in a worker process (Note: one, because a run takes most of the memory and cores this
  * machine has) and keeps the store in step with it: metrics as steps happen, run.json synced when the worker
- * ends, pause (checkpoint, the worker waits), resume, cancel (checkpoint, the worker ends). On close, the running
- * run is checkpointed and left interrupted, so that it resumes at the next start.
+ * ends, pause (checkpoint, the worker waits; the store says "paused"), resume, cancel (checkpoint, the worker ends).
+ * On close, the running run is checkpointed and left interrupted, and a paused one stays paused (the store and
+ * run.json say so), so that either resumes from its checkpoint at the next start.
  */
 export class RunSupervisor {
   private active: Active | null = null;
@@ -64,7 +67,7 @@ export class RunSupervisor {
    * the settings down when it runs out of memory. Failures become the run's state, never a lost exception.
    */
   start(runId: string, links: RunLinks, prepare: () => Promise<RunRecord>): void {
-    const active: Active = { runId, status: "queued", etaSeconds: null, handle: null, cancelled: false, closing: false, done: Promise.resolve() };
+    const active: Active = { runId, status: "queued", etaSeconds: null, handle: null, cancelled: false, closing: false, pausedAtClose: false, done: Promise.resolve() };
     this.active = active;
     active.done = this.train(active, links, prepare).finally(() => {
       if (this.active === active) this.active = null;
@@ -103,6 +106,7 @@ export class RunSupervisor {
     const a = this.active;
     if (!a) return;
     a.closing = true;
+    a.pausedAtClose = a.status === "paused";
     a.cancelled = true;
     a.handle?.process.cancel();
     await Promise.race([a.done, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
@@ -151,8 +155,9 @@ export class RunSupervisor {
       updateRun(db, a.runId, { status: a.closing ? "interrupted" : "cancelled", endedAt: nowIso() });
       return;
     }
+    let final: RunRecord;
     try {
-      await trainWithStepDown(record, (e) => this.onEvent(a, e), {
+      final = await trainWithStepDown(record, (e) => this.onEvent(a, e), {
         onStart: (handle) => {
           a.handle = handle;
           a.status = "running";
@@ -169,6 +174,7 @@ export class RunSupervisor {
       return;
     }
     try {
+      if (a.closing && a.pausedAtClose && final.status === "cancelled") await keepPaused(final);
       await syncRunRecord(db, record.job.outDir, links);
     } catch (error) {
       // The store could not take the run's end (a full disk under the database): the run folder has it all, and the
@@ -230,10 +236,13 @@ export class RunSupervisor {
         point = { step: e.step, epoch: null, loss: null, valLoss: e.valLoss, lr: null, gradNorm: null, tokensPerSecond: null, peakRssMb: null, adapterNorm: null };
         break;
       case "paused":
+        // The checkpoint is saved: from here a restart finds the run paused, not interrupted.
         a.status = "paused";
+        updateRun(db, a.runId, { status: "paused", step: e.step });
         break;
       case "resumed":
         a.status = "running";
+        updateRun(db, a.runId, { status: "running" });
         break;
       case "checkpoint":
       case "finished":
@@ -244,4 +253,17 @@ export class RunSupervisor {
     }
     this.hooks.onProgress(a.runId, point, false);
   }
+}
+
+/**
+ * run.json of a paused run whose worker the closing app ended (it checkpointed, then stopped as if cancelled): it
+ * says "paused", and so does the store once synced from it, so the next start offers Resume, not a cancelled run.
+ */
+async function keepPaused(final: RunRecord): Promise<void> {
+  const endedAt = new Date().toISOString();
+  const attempts = final.attempts.map((t, i) => (i === final.attempts.length - 1 ? { ...t, status: "paused" as const, endedAt: t.endedAt ?? endedAt, cause: "paused; LoRA Studio was closed" } : t));
+  const record: RunRecord = { ...final, status: "paused", attempts, updatedAt: endedAt };
+  delete record.result;
+  delete record.error;
+  await writeJsonAtomic(join(final.job.outDir, "run.json"), storedRecord(record));
 }
