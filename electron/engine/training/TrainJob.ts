@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TrainingOutcome } from "./runTrainingJob";
+import type { TrainingOutcome } from "./runTrainingLoop";
 import { TrainConfigSchema } from "./TrainConfig";
 import type { TrainingEvent } from "./trainingEvents";
 

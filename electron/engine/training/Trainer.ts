@@ -4,6 +4,7 @@ import type { LlamaModel } from "../model/LlamaModel";
 import { Rng } from "../util/Rng";
 import { AdamW } from "./AdamW";
 import { saveCheckpoint, type CheckpointContent, type WriteSynced } from "./checkpointStore";
+import type { RunFiles } from "./RunFiles";
 import { evaluateLoss } from "./evaluateLoss";
 import { learningRate } from "./learningRate";
 import { lossAndGradients } from "./lossAndGradients";
@@ -47,6 +48,8 @@ export interface TrainerOptions {
   resume?: TrainerCheckpoint;
   /** How checkpoint files are written (tests inject a full disk). */
   writeCheckpointFile?: WriteSynced;
+  /** Where checkpoints go (default node:fs; a trainer window writes through the main process). */
+  files?: RunFiles;
 }
 
 export interface TrainerResult {
@@ -161,7 +164,7 @@ export class Trainer {
 
   /** Handles pause and cancel requests between steps; a pause checkpoints, then waits. */
   private async obey(control: TrainerControl): Promise<"run" | "cancel"> {
-    await new Promise((resolve) => setImmediate(resolve)); // let control messages arrive
+    await yieldToEvents(); // let control messages arrive
     if (control.requested === "pause") {
       await this.checkpoint("pause");
       this.o.emit({ type: "paused", step: this.state.step });
@@ -194,7 +197,7 @@ export class Trainer {
         }
       }
       this.samplePeakRss();
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEvents();
     }
     const { gradNorm, grads } = await clipAndAverage(accum!, c.gradAccum, c.maxGradNorm);
     const lr = learningRate(this.state.step, {
@@ -269,13 +272,20 @@ export class Trainer {
       adapter: await this.o.adapter.getWeights(),
       best: this.best,
       optimizer: await this.optimizer.getState(),
-    }, this.o.writeCheckpointFile ? { write: this.o.writeCheckpointFile } : {});
+    }, { ...(this.o.writeCheckpointFile ? { write: this.o.writeCheckpointFile } : {}), ...(this.o.files ? { files: this.o.files } : {}) });
     this.o.emit({ type: "checkpoint", step: this.state.step, path, reason });
   }
 
   private samplePeakRss(): void {
+    // A browser page (the trainer window) has no process: its memory is the GPU's and the renderer's, not measured here.
+    if (typeof process === "undefined" || typeof process.resourceUsage !== "function") return;
     this.peakRssMb = Math.max(this.peakRssMb, process.resourceUsage().maxRSS / 1024);
   }
+}
+
+/** Lets pending messages (pause, cancel) run: setImmediate in Node; a browser page (the trainer window) has none. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** The permutation of the training data for one epoch: a function of the seed and the epoch only. */

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, readdirSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
-import { join } from "node:path";
 import type { LoraWeights } from "../lora/LoraAdapter";
 import type { AdamWState } from "./AdamW";
+import { nodeRunFiles } from "./nodeRunFiles";
+import type { RunFiles } from "./RunFiles";
 
 /** Everything a run needs to continue exactly where it stopped. */
 export interface CheckpointContent<S, C> {
@@ -36,24 +35,26 @@ export type WriteSynced = (path: string, chunks: ArrayBufferView[]) => Promise<v
 /**
  * Writes checkpoint DIR/step-<n>/ atomically: into a temporary folder, flushed to disk, then renamed, so a
  * crash or a full disk never leaves a half-written checkpoint; older ones are removed only afterwards,
- * keeping the newest `keep`.
+ * keeping the newest `keep`. `files` is node:fs in a training process, the main process's in a trainer window.
  */
 export async function saveCheckpoint<S, C>(
   dir: string,
   step: number,
   content: CheckpointContent<S, C>,
-  options: { keep?: number; write?: WriteSynced } = {},
+  options: { keep?: number; write?: WriteSynced; files?: RunFiles } = {},
 ): Promise<string> {
-  const { keep = 2, write = writeSynced } = options;
-  await mkdir(dir, { recursive: true });
+  const { keep = 2, files = nodeRunFiles } = options;
+  const write = options.write ?? ((path: string, chunks: ArrayBufferView[]) => files.writeFile(path, chunks));
+  const join = files.join;
+  await files.mkdir(dir);
   const name = `${PREFIX}${String(step).padStart(7, "0")}`;
-  const tmp = join(dir, `.tmp-${name}-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
+  const tmp = join(dir, `.tmp-${name}-${files.tmpTag}`);
+  await files.rm(tmp);
+  await files.mkdir(tmp);
   try {
-    await writeContent(tmp, step, content, write);
+    await writeContent(tmp, step, content, write, files);
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    await files.rm(tmp).catch(() => {});
     const code = (error as { code?: string }).code;
     if (code === "ENOSPC" || code === "EDQUOT" || code === "EFBIG") {
       throw new CheckpointWriteError(
@@ -63,10 +64,10 @@ export async function saveCheckpoint<S, C>(
     throw error;
   }
   const final = join(dir, name);
-  await rm(final, { recursive: true, force: true });
-  await rename(tmp, final);
-  const all = await listCheckpoints(dir);
-  for (const old of all.slice(0, Math.max(0, all.length - keep))) await rm(join(dir, old), { recursive: true, force: true });
+  await files.rm(final);
+  await files.rename(tmp, final);
+  const all = await listCheckpoints(dir, files);
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) await files.rm(join(dir, old));
   return final;
 }
 
@@ -74,7 +75,8 @@ export class CheckpointWriteError extends Error {
   override name = "CheckpointWriteError";
 }
 
-async function writeContent<S, C>(tmp: string, step: number, content: CheckpointContent<S, C>, write: WriteSynced): Promise<void> {
+async function writeContent<S, C>(tmp: string, step: number, content: CheckpointContent<S, C>, write: WriteSynced, files: RunFiles): Promise<void> {
+  const join = files.join;
   const index: TensorIndexEntry[] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
@@ -95,17 +97,11 @@ async function writeContent<S, C>(tmp: string, step: number, content: Checkpoint
   const meta = { version: 1, step, state: content.state, config: content.config, optimizerStep: content.optimizer.step, tensors: index };
   const metaBytes = new TextEncoder().encode(JSON.stringify(meta));
   await write(join(tmp, "checkpoint.json"), [metaBytes]);
-  const files: Record<string, { bytes: number; sha256: string }> = {
-    "tensors.bin": { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), sha256: sha256Of(chunks) },
-    "checkpoint.json": { bytes: metaBytes.byteLength, sha256: sha256Of([metaBytes]) },
+  const listed: Record<string, { bytes: number; sha256: string }> = {
+    "tensors.bin": { bytes: chunks.reduce((n, c) => n + c.byteLength, 0), sha256: await files.sha256(chunks) },
+    "checkpoint.json": { bytes: metaBytes.byteLength, sha256: await files.sha256([metaBytes]) },
   };
-  await write(join(tmp, MANIFEST), [new TextEncoder().encode(JSON.stringify({ version: 1, step, files }))]);
-}
-
-function sha256Of(chunks: ArrayBufferView[]): string {
-  const hash = createHash("sha256");
-  for (const c of chunks) hash.update(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-  return hash.digest("hex");
+  await write(join(tmp, MANIFEST), [new TextEncoder().encode(JSON.stringify({ version: 1, step, files: listed }))]);
 }
 
 /** Whether DIR holds at least one checkpoint (whole or not: resume then says which it used). */
@@ -136,14 +132,15 @@ export type LoadedCheckpoint<S, C> = CheckpointContent<S, C> & { path: string; s
  * sha256, then the index); a damaged newer one is skipped and listed in `skipped`, so the caller can say so.
  * When every checkpoint is damaged, throws CheckpointDamagedError naming the files and what to do.
  */
-export async function loadLatestCheckpoint<S, C>(dir: string): Promise<LoadedCheckpoint<S, C> | null> {
-  const all = await listCheckpoints(dir).catch(() => [] as string[]);
+export async function loadLatestCheckpoint<S, C>(dir: string, files: RunFiles = nodeRunFiles): Promise<LoadedCheckpoint<S, C> | null> {
+  const join = files.join;
+  const all = await listCheckpoints(dir, files).catch(() => [] as string[]);
   if (all.length === 0) return null;
   const skipped: SkippedCheckpoint[] = [];
   for (const name of [...all].reverse()) {
     const path = join(dir, name);
     try {
-      return { ...(await loadCheckpoint<S, C>(path)), skipped };
+      return { ...(await loadCheckpoint<S, C>(path, files)), skipped };
     } catch (error) {
       skipped.push({ path, step: Number(name.slice(PREFIX.length)), reason: (error as Error).message });
     }
@@ -154,10 +151,11 @@ export async function loadLatestCheckpoint<S, C>(dir: string): Promise<LoadedChe
 }
 
 /** Reads and verifies one checkpoint folder; throws an error naming the damaged file. */
-async function loadCheckpoint<S, C>(path: string): Promise<CheckpointContent<S, C> & { path: string; step: number }> {
+async function loadCheckpoint<S, C>(path: string, files: RunFiles): Promise<CheckpointContent<S, C> & { path: string; step: number }> {
+  const join = files.join;
   const read = async (file: string) => {
     try {
-      return await readFile(join(path, file));
+      return await files.readFile(join(path, file));
     } catch (error) {
       throw new Error(`${join(path, file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
@@ -165,10 +163,10 @@ async function loadCheckpoint<S, C>(path: string): Promise<CheckpointContent<S, 
   const bin = await read("tensors.bin");
   const metaBytes = await read("checkpoint.json");
   // Checkpoints written before manifests existed are read without one (the index checks below still apply).
-  if (existsSync(join(path, MANIFEST))) {
+  if (await files.exists(join(path, MANIFEST))) {
     let manifest: { files: Record<string, { bytes: number; sha256: string }> };
     try {
-      manifest = JSON.parse((await read(MANIFEST)).toString("utf8"));
+      manifest = JSON.parse(utf8(await read(MANIFEST)));
     } catch (error) {
       throw new Error(`${join(path, MANIFEST)} is damaged (${(error as Error).message})`);
     }
@@ -176,12 +174,12 @@ async function loadCheckpoint<S, C>(path: string): Promise<CheckpointContent<S, 
       const want = manifest.files?.[file];
       if (!want) throw new Error(`${join(path, MANIFEST)} does not list ${file}`);
       if (bytes.byteLength !== want.bytes) throw new Error(`${join(path, file)} is damaged: ${bytes.byteLength} bytes instead of ${want.bytes}`);
-      if (sha256Of([bytes]) !== want.sha256) throw new Error(`${join(path, file)} is damaged: its sha256 differs from the one written with it`);
+      if ((await files.sha256([bytes])) !== want.sha256) throw new Error(`${join(path, file)} is damaged: its sha256 differs from the one written with it`);
     }
   }
   let meta: { step: number; state: S; config: C; optimizerStep: number; tensors: TensorIndexEntry[] };
   try {
-    meta = JSON.parse(metaBytes.toString("utf8"));
+    meta = JSON.parse(utf8(metaBytes));
   } catch (error) {
     throw new Error(`${join(path, "checkpoint.json")} is damaged (${(error as Error).message})`);
   }
@@ -209,16 +207,10 @@ async function loadCheckpoint<S, C>(path: string): Promise<CheckpointContent<S, 
   };
 }
 
-async function listCheckpoints(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((n) => n.startsWith(PREFIX)).sort();
+async function listCheckpoints(dir: string, files: RunFiles): Promise<string[]> {
+  return (await files.readdir(dir)).filter((n) => n.startsWith(PREFIX)).sort();
 }
 
-async function writeSynced(path: string, chunks: ArrayBufferView[]): Promise<void> {
-  const handle = await open(path, "w");
-  try {
-    for (const c of chunks) await handle.write(new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+function utf8(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }
