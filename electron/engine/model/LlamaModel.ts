@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { causalAttention, causalMask } from "./causalAttention";
 import { ModelInputError } from "./errors";
 import { frozenMatMul } from "./frozenMatMul";
+import { frozenQuantizedMatMul } from "./frozenQuantizedMatMul";
 import { readModelConfig, type GgufMetadataSource, type ModelConfig } from "./ModelConfig";
 import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type LayerWeights, type LoadWeightsOptions, type ModelWeights, type Projection } from "./ModelWeights";
 import { dequantizeLayer, dequantizeRows, dequantizeTransposed } from "./QuantizedWeights";
@@ -194,10 +195,12 @@ export class LlamaModel {
 
   /** The one place a projection is computed: frozen weight (and bias), then the caller's hook. */
   private linear(layer: number, proj: Projection, x: tf.Tensor2D, ctx: ForwardContext, weights: LayerWeights): tf.Tensor2D {
-    const { w, b, wT } = weights.proj[proj];
-    // Kept quantized: the backward product dequantizes the GGUF rows again (they are w^T as stored).
+    const linear = weights.proj[proj];
+    const { b, wT } = linear; // not w: a kept-quantized w is dequantized only when read
+    // Kept quantized: on webgpu both products read the GGUF blocks on the GPU; elsewhere w is dequantized and the
+    // backward product dequantizes the GGUF rows again (they are w^T as stored).
     const rows = this.weights.quantized?.layers[layer]?.proj[proj].w;
-    const product = frozenMatMul(x, w, wT ? () => wT : rows ? () => dequantizeTransposed(rows) : undefined);
+    const product = rows ? frozenQuantizedMatMul(x, rows, () => linear.w) : frozenMatMul(x, linear.w, wT ? () => wT : undefined);
     const base: tf.Tensor2D = b ? tf.add(product, b) : product;
     return ctx.hooks ? ctx.hooks(layer, proj, x, base) : base;
   }

@@ -13,6 +13,8 @@ export interface QuantizedMatrix {
   bytes: Uint8Array;
   inDim: number;
   outDim: number;
+  /** The bytes as int32 words on the GPU (webgpu's quantized matmul), uploaded on first use by gpuBlocks. */
+  gpu?: tf.Tensor1D;
 }
 
 /** A block whose projection weights stay quantized; norms and biases (small, F32 in GGUF) are tensors. */
@@ -50,14 +52,26 @@ export function dequantizeRows(m: QuantizedMatrix, rows: readonly number[]): Flo
 /**
  * One block's weights as tensors, created in the caller's tidy scope (a block frees them when it ends). Each
  * projection's w is the transpose of the GGUF rows, as loadModelWeights makes it, so results are identical.
+ * Note: w is dequantized when first read, so a projection computed from its blocks (webgpu's quantized matmul,
+ * LlamaModel.linear) never dequantizes; the bias is there at once.
  */
 export function dequantizeLayer(layer: QuantizedLayer): LayerWeights {
   const proj = {} as Record<Projection, Linear>;
   for (const [p, { w, b }] of Object.entries(layer.proj) as [Projection, QuantizedLayer["proj"][Projection]][]) {
-    const rows = tf.tensor2d(dequantizeMatrix(w), [w.outDim, w.inDim]);
-    const t = tf.transpose(rows) as tf.Tensor2D;
-    rows.dispose();
-    proj[p] = b ? { w: t, b } : { w: t };
+    let t: tf.Tensor2D | undefined;
+    const linear = (b ? { b } : {}) as Linear;
+    Object.defineProperty(linear, "w", {
+      enumerable: true,
+      get: () => {
+        if (!t) {
+          const rows = tf.tensor2d(dequantizeMatrix(w), [w.outDim, w.inDim]);
+          t = tf.transpose(rows) as tf.Tensor2D;
+          rows.dispose();
+        }
+        return t;
+      },
+    });
+    proj[p] = linear;
   }
   const out: LayerWeights = { attnNorm: layer.attnNorm, ffnNorm: layer.ffnNorm, proj };
   if (layer.qNorm) out.qNorm = layer.qNorm;
@@ -68,6 +82,19 @@ export function dequantizeLayer(layer: QuantizedLayer): LayerWeights {
 /** The transposed weight [outDim, inDim] as a new tensor: the GGUF rows as they are, no transpose needed. */
 export function dequantizeTransposed(m: QuantizedMatrix): tf.Tensor2D {
   return tf.tensor2d(dequantizeMatrix(m), [m.outDim, m.inDim]);
+}
+
+/**
+ * The matrix's bytes as a GPU tensor of int32 words (zero-padded to a whole word), uploaded once and kept until
+ * the model is disposed (quantizedPartsTensors lists it): GPU memory holds the quantized size, not 4 bytes a weight.
+ */
+export function gpuBlocks(m: QuantizedMatrix): tf.Tensor1D {
+  if (!m.gpu || m.gpu.isDisposed) {
+    const words = new Int32Array(Math.ceil(m.bytes.byteLength / 4));
+    new Uint8Array(words.buffer).set(m.bytes);
+    m.gpu = tf.keep(tf.tensor1d(words, "int32"));
+  }
+  return m.gpu;
 }
 
 /** Bytes held outside tensors. */
@@ -84,7 +111,11 @@ export function quantizedPartsTensors(parts: QuantizedParts): tf.Tensor[] {
     out.push(l.attnNorm, l.ffnNorm);
     if (l.qNorm) out.push(l.qNorm);
     if (l.kNorm) out.push(l.kNorm);
-    for (const { b } of Object.values(l.proj)) if (b) out.push(b);
+    for (const { w, b } of Object.values(l.proj)) {
+      if (b) out.push(b);
+      if (w.gpu) out.push(w.gpu);
+    }
   }
+  if (parts.tokenEmbd.gpu) out.push(parts.tokenEmbd.gpu);
   return out;
 }

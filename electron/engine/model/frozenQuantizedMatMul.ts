@@ -1,0 +1,49 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { ggmlTypeTraits } from "../gguf/ggmlType";
+import { WGSL_DEQUANT_TYPES } from "../../../native-deps/webgpu/dequantizeWgsl";
+import { QUANTIZED_MATMUL_KERNEL, type QuantizedMatMulAttrs } from "../../../native-deps/webgpu/registerQuantizedMatMulKernel";
+import { dequantizeTransposed, gpuBlocks, type QuantizedMatrix } from "./QuantizedWeights";
+import { frozenMatMul } from "./frozenMatMul";
+
+/**
+ * Whether `m` is multiplied straight from its GGUF blocks on the GPU: the backend is webgpu, its quantized matmul
+ * kernel is registered (native-deps/webgpu/registerQuantizedMatMulKernel.ts) and reads m's type.
+ * LORA_STUDIO_WEBGPU_QUANTIZED=0 turns it off (the weights are then dequantized on the CPU per block, as on wasm).
+ */
+export function onGpuBlocks(m: QuantizedMatrix): boolean {
+  if (tf.getBackend() !== "webgpu" || !tf.getKernel(QUANTIZED_MATMUL_KERNEL, "webgpu")) return false;
+  // globalThis.process: this also runs in a renderer (the hidden trainer window), where there is no process.
+  if ((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.LORA_STUDIO_WEBGPU_QUANTIZED === "0") return false;
+  return WGSL_DEQUANT_TYPES.includes(m.type);
+}
+
+/** The kernel's attributes for rows [offset, offset + count) of m. */
+function attrs(m: QuantizedMatrix, offset: number, count: number, backward: boolean): QuantizedMatMulAttrs {
+  const traits = ggmlTypeTraits(m.type)!;
+  return { type: m.type, inDim: m.inDim, rowBytes: (m.inDim / traits.blockSize) * traits.typeSize, offset, count, backward };
+}
+
+/** a [rows, inDim] @ W[offset..offset+count]^T = [rows, count], from the blocks (onGpuBlocks must hold). */
+export function blocksMatMulT(a: tf.Tensor2D, m: QuantizedMatrix, offset = 0, count = m.outDim): tf.Tensor2D {
+  return tf.engine().runKernel(QUANTIZED_MATMUL_KERNEL, { a, blocks: gpuBlocks(m) }, attrs(m, offset, count, false) as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/** a [rows, count] @ W[offset..offset+count] = [rows, inDim], from the blocks (onGpuBlocks must hold). */
+export function blocksMatMul(a: tf.Tensor2D, m: QuantizedMatrix, offset = 0, count = m.outDim): tf.Tensor2D {
+  return tf.engine().runKernel(QUANTIZED_MATMUL_KERNEL, { a, blocks: gpuBlocks(m) }, attrs(m, offset, count, true) as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * x [rows, inDim] @ w for a frozen GGUF matrix m (w = m's rows transposed, [inDim, outDim]), as one custom-gradient
+ * op of x. On webgpu (onGpuBlocks) both products read the blocks on the GPU: y = x @ W^T forward, dX = dY @ W
+ * backward, float32 accumulation, no weight in float32 anywhere. Elsewhere it is frozenMatMul with `w()` (the
+ * dequantized weight) and the GGUF rows dequantized again for the backward product, as before.
+ */
+export function frozenQuantizedMatMul(x: tf.Tensor2D, m: QuantizedMatrix, w: () => tf.Tensor2D): tf.Tensor2D {
+  if (!onGpuBlocks(m)) return frozenMatMul(x, w(), () => dequantizeTransposed(m));
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: blocksMatMulT(args[0] as tf.Tensor2D, m),
+    gradFunc: (dy: tf.Tensor) => blocksMatMul(dy as tf.Tensor2D, m),
+  }));
+  return op(x) as tf.Tensor2D;
+}
