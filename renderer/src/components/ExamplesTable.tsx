@@ -8,6 +8,7 @@ import { useTranslation } from "react-i18next";
 import type { ExamplePreview } from "../../../electron/contract/dto";
 import { formatSource } from "../formatSource";
 import { LONG_TEXT_SX } from "../longText";
+import { DraftedMarker } from "./DraftedMarker";
 
 const clip = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -31,7 +32,10 @@ export function ExamplesTable({ examples, formats }: { examples: ExamplePreview[
             const answer = e.messages?.filter((m) => m.role === "assistant").map((m) => m.content).join("\n") ?? "";
             return (
               <TableRow key={e.id}>
-                <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>{formatSource(e.source)}</TableCell>
+                <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>
+                  {formatSource(e.source)}
+                  {e.provenance && <DraftedMarker provenance={e.provenance} />}
+                </TableCell>
                 <TableCell>{formats[e.source.file] ?? t(`data.kind.${e.kind}`)}</TableCell>
                 <TableCell sx={LONG_TEXT_SX}>{clip(e.kind === "document" ? (e.text ?? "") : user)}</TableCell>
                 <TableCell sx={LONG_TEXT_SX}>{clip(answer)}</TableCell>

@@ -10,6 +10,7 @@ import type { ColumnMapping, DataPreview, FileRef, PiiKind, RedactionMode } from
 import { api } from "../api/client";
 import { Busy } from "../components/Busy";
 import { ColumnMappingDialog } from "../components/ColumnMappingDialog";
+import { DraftPanel } from "../components/DraftPanel";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { ExamplesTable } from "../components/ExamplesTable";
 import { FileDrop } from "../components/FileDrop";
@@ -51,9 +52,11 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
    * Added files (refs), new column mappings (remap: the same files again, keeping the chosen redaction and split), or
    * the draft read again after a reload (restore: everything as the user left it).
    */
-  const previewAction = useAction(async (change: { refs: FileRef[] } | { remap: Record<string, ColumnMapping> } | { restore: true }) => {
+  const previewAction = useAction(async (change: { refs: FileRef[]; replaces?: string[] } | { remap: Record<string, ColumnMapping> } | { restore: true }) => {
     setPreview(null);
-    const all = "refs" in change ? [...files, ...change.refs.filter((r) => !files.some((f) => f.path === r.path))] : files;
+    // Accepted drafts replace the documents they were drafted from (`replaces`: those file names).
+    const kept = "refs" in change && change.replaces ? files.filter((f) => !change.replaces!.includes(f.name)) : files;
+    const all = "refs" in change ? [...kept, ...change.refs.filter((r) => !kept.some((f) => f.path === r.path))] : files;
     const cols = "remap" in change ? change.remap : columns;
     setFiles(all);
     setColumns(cols);
@@ -114,6 +117,9 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
       {current && (
         <Alert severity="success" data-testid="data-current" action={<Button onClick={() => goStep("settings")}>{t("wizard.next")}</Button>}>
           {t("data.current", { name: current.name, n: current.exampleCount, train: current.counts.train, validation: current.counts.validation, excluded: current.counts.excluded })}
+          {current.drafted && (
+            <span data-testid="data-drafted">{` ${t("drafting.datasetLine", { n: current.drafted.examples, models: current.drafted.models.map((m) => m.name).join(", ") })}`}</span>
+          )}
         </Alert>
       )}
       <ErrorAlert error={datasets.error} />
@@ -141,6 +147,8 @@ export function DataScreen({ project, goStep, reloadProject }: StepProps) {
         {previewAction.busy && <Busy label={t("data.reading")} />}
         <ErrorAlert error={previewAction.error} />
       </Paper>
+
+      <DraftPanel project={project} files={files} onUse={(file, replaces) => void previewAction.run({ refs: [file], replaces })} />
 
       {preview && (
         <Paper sx={{ p: 2 }} data-testid="data-preview">
