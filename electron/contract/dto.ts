@@ -511,5 +511,6 @@ export interface DraftJobView {
 export interface DraftProvenance {
   source: DraftSource;
   model: DraftModelRef;
-  review: "accepted" | "edited";
+  /** "unreviewed": imported from a drafts file with --include-unreviewed (the CLI), no person reviewed it. */
+  review: "accepted" | "edited" | "unreviewed";
 }

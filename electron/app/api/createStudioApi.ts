@@ -4,12 +4,14 @@ import type { AppInfo } from "../../contract/dto";
 import type { StudioApiImpl } from "../../contract/StudioApi";
 import { markInterruptedEvaluations } from "../store/evaluationRows";
 import { markInterruptedRuns } from "../store/markInterruptedRuns";
+import { markInterruptedDraftJobs } from "../store/draftJobs";
 import { openStore } from "../store/openStore";
 import { storePath } from "../store/resolveHome";
 import type { ApiContext, Dialogs } from "./ApiContext";
 import { appApi } from "./appApi";
 import { chatApi, type ChatOptions } from "./chatApi";
 import { dataApi } from "./dataApi";
+import { draftingApi, type DraftingOptions } from "./draftingApi";
 import { evaluationApi } from "./evaluationApi";
 import { exportApi } from "./exportApi";
 import { modelsApi, type ModelsOptions } from "./modelsApi";
@@ -19,7 +21,7 @@ import { projectsApi } from "./projectsApi";
 import { runsApi, type RunsOptions } from "./runsApi";
 import packageJson from "../../../package.json" with { type: "json" };
 
-export interface StudioOptions extends ModelsOptions, RunsOptions, ChatOptions {
+export interface StudioOptions extends ModelsOptions, RunsOptions, ChatOptions, DraftingOptions {
   /** The data folder (store, uploads, runs, exports). */
   home: string;
   door: AppInfo["door"];
@@ -47,6 +49,7 @@ export function createStudioApi(options: StudioOptions): Studio {
   const db = openStore(storePath(home));
   markInterruptedRuns(db);
   markInterruptedEvaluations(db);
+  markInterruptedDraftJobs(db);
   const events = new EventHub();
   const grants = new PathGrants([home, ...(options.allow ?? [])]);
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -66,6 +69,7 @@ export function createStudioApi(options: StudioOptions): Studio {
     ...projectsApi(ctx),
     ...modelsApi(ctx, options),
     ...dataApi(ctx),
+    ...draftingApi(ctx, options),
     ...runsApi(ctx, options),
     ...chatApi(ctx, options),
     ...exportApi(ctx),

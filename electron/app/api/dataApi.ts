@@ -109,5 +109,17 @@ export function datasetSummary(db: Db, d: Dataset): DatasetSummary {
   for (const r of rows) if (r.split) counts[r.split] = r.n;
   const files = (d.files as Partial<DatasetFile>[]).map((f) => ({ name: f.name ?? "?", examples: f.examples ?? 0, sha256: f.sha256 ?? null }));
   const redaction = ((d.redaction as { choices?: Partial<Record<PiiKind, RedactionMode>> } | null)?.choices ?? {}) as Partial<Record<PiiKind, RedactionMode>>;
-  return { id: d.id, projectId: d.projectId, name: d.name, createdAt: d.createdAt, exampleCount: d.exampleCount, counts, files, redaction, report: (d.report as QualityReportView | null) ?? null };
+  return { id: d.id, projectId: d.projectId, name: d.name, createdAt: d.createdAt, exampleCount: d.exampleCount, counts, files, redaction, report: (d.report as QualityReportView | null) ?? null, drafted: draftedSummary(db, d.id) };
+}
+
+/** How many of a dataset's examples a model drafted from documents (their provenance), and which models. */
+export function draftedSummary(db: Db, datasetId: string): DatasetSummary["drafted"] {
+  const rows = db
+    .prepare(
+      `SELECT json_extract(content_json, '$.provenance.model.name') AS name, json_extract(content_json, '$.provenance.model.sha256') AS sha256, count(*) AS n
+       FROM examples WHERE dataset_id = ? AND json_extract(content_json, '$.provenance') IS NOT NULL GROUP BY name, sha256 ORDER BY n DESC, name`,
+    )
+    .all(datasetId) as { name: string | null; sha256: string | null; n: number }[];
+  if (rows.length === 0) return null;
+  return { examples: rows.reduce((a, r) => a + r.n, 0), models: rows.map((r) => ({ name: r.name ?? "?", sha256: r.sha256 ?? "" })) };
 }

@@ -323,6 +323,61 @@ DROP TABLE run_attempts;
 ALTER TABLE run_attempts_v6 RENAME TO run_attempts;
 `,
   },
+  {
+    version: 7,
+    description: "drafting question-answer pairs from documents: jobs, their passages (drafted or not), the drafts and their review",
+    sql: `
+CREATE TABLE draft_jobs (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  status TEXT NOT NULL CHECK (status IN ('running','paused','interrupted','finished','cancelled','failed')),
+  model_path TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_sha256 TEXT NOT NULL,
+  pairs INTEGER NOT NULL CHECK (pairs >= 1),
+  -- The documents as copied into the job's folder: [{name, path, sha256}], in the order given.
+  files_json TEXT NOT NULL,
+  -- Null until the documents are read and split (at the job's first start, or its resume after a restart).
+  passages_total INTEGER,
+  problems_json TEXT NOT NULL DEFAULT '[]',
+  error_json TEXT,
+  -- Time spent drafting (for the estimate of the time left).
+  drafting_ms INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX draft_jobs_project ON draft_jobs(project_id);
+
+CREATE TABLE draft_passages (
+  job_id TEXT NOT NULL REFERENCES draft_jobs(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  page INTEGER,
+  start_offset INTEGER NOT NULL,
+  end_offset INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  -- Set in the same transaction as the passage's drafts: a passage is drafted once, and none is lost.
+  done_at TEXT,
+  PRIMARY KEY (job_id, seq)
+);
+
+CREATE TABLE drafts (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES draft_jobs(id) ON DELETE CASCADE,
+  passage INTEGER NOT NULL,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  drafted_question TEXT NOT NULL,
+  drafted_answer TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending','accepted','edited','rejected')),
+  evidence_json TEXT NOT NULL,
+  checks_json TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  reviewed_at TEXT
+);
+CREATE INDEX drafts_job_status ON drafts(job_id, status);
+`,
+  },
 ];
 
 /** The schema version this build writes. */
