@@ -16,7 +16,10 @@ import { Busy } from "../components/Busy";
 import { ComparisonCard } from "../components/ComparisonCard";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { SavedPrompts } from "../components/SavedPrompts";
+import { formatDate } from "../format";
 import { useAction } from "../hooks/useAction";
+import { useLocalized } from "../hooks/useLocalized";
+import { useQuery } from "../hooks/useQuery";
 import { useRuns } from "../hooks/useRuns";
 import { useStudioEvent } from "../hooks/useStudioEvent";
 import type { StepProps } from "./ProjectWizard";
@@ -26,11 +29,27 @@ const newRequestId = () => `cmp-${Date.now().toString(36)}-${Math.random().toStr
 
 /** Checking examples answered per click. */
 const VALIDATION_EXAMPLES = 5;
+/** Earlier free questions of the run shown below the newest one. */
+const EARLIER_SHOWN = 10;
+
+/**
+ * What the store already holds for a run (newest first from listComparisons): its free questions (no expected
+ * answer), and its newest answer to each checking example, in the order asked. Shown again after the user leaves
+ * the screen or reloads.
+ */
+export function keptComparisons(all: readonly ComparisonView[], runId: string | null): { questions: ComparisonView[]; validation: ComparisonView[] } {
+  const mine = all.filter((c) => c.runId === runId);
+  const seen = new Set<string>();
+  const validation = mine.filter((c) => c.reference !== null && !seen.has(c.prompt) && seen.add(c.prompt)).slice(0, VALIDATION_EXAMPLES).reverse();
+  return { questions: mine.filter((c) => c.reference === null), validation };
+}
 
 export function CompareScreen({ project, goStep }: StepProps) {
   const { t } = useTranslation();
+  const { lang } = useLocalized();
   const runs = useRuns(project.id);
   const run = runs.finished;
+  const stored = useQuery(() => api.listComparisons({ projectId: project.id }), [project.id], ["comparisons"]);
   const [prompt, setPrompt] = useState("");
   const [blind, setBlind] = useState(false);
   const [sampling, setSampling] = useState({ temperature: "0", maxTokens: "256", seed: "1" });
@@ -75,6 +94,14 @@ export function CompareScreen({ project, goStep }: StepProps) {
       setValidation((list) => [...(list ?? []), ...next]);
     }
   });
+
+  const kept = keptComparisons(stored.data ?? [], run?.id ?? null);
+  // This session's answer while it streams or once back; else the newest one the store kept for this run.
+  const current = result && result.runId === run?.id ? result : null;
+  const shown = stream ? current : (current ?? kept.questions[0] ?? null);
+  const restored = !stream && !current && shown !== null;
+  const earlier = kept.questions.filter((c) => c.id !== shown?.id).slice(0, EARLIER_SHOWN);
+  const validationShown = validation ?? (kept.validation.length ? kept.validation : null);
 
   if (runs.loading && !runs.data) return <Busy label={t("common.loading")} />;
   if (!run)
@@ -141,10 +168,32 @@ export function CompareScreen({ project, goStep }: StepProps) {
           </Stack>
           {send.busy && <Busy label={t("compare.answering")} />}
           <ErrorAlert error={send.error} />
-          {(stream || result) && (
+          {(stream || shown) && (
             <Box data-testid="compare-result">
-              <ComparisonCard view={result} streaming={stream} prefix="compare" onRated={setResult} />
+              {restored && (
+                <Typography variant="caption" color="text.secondary" component="p" sx={{ mb: 1 }} data-testid="compare-kept">
+                  {t("compare.askedAt", { time: formatDate(shown.createdAt, lang) })}
+                </Typography>
+              )}
+              <ComparisonCard view={shown} streaming={stream} prefix="compare" onRated={setResult} />
             </Box>
+          )}
+          {earlier.length > 0 && (
+            <details data-testid="compare-earlier">
+              <summary>
+                <Typography component="span">{t("compare.earlierTitle", { count: earlier.length })}</Typography>
+              </summary>
+              <Stack spacing={2} sx={{ mt: 1 }}>
+                {earlier.map((c, i) => (
+                  <Paper key={c.id} variant="outlined" sx={{ p: 2 }}>
+                    <Typography variant="caption" color="text.secondary" component="p" sx={{ mb: 1 }}>
+                      {t("compare.askedAt", { time: formatDate(c.createdAt, lang) })}
+                    </Typography>
+                    <ComparisonCard view={c} prefix={`earlier-${i}`} onRated={() => stored.reload()} />
+                  </Paper>
+                ))}
+              </Stack>
+            </details>
           )}
         </Stack>
       </Paper>
@@ -168,10 +217,15 @@ export function CompareScreen({ project, goStep }: StepProps) {
           </Box>
           {loadValidation.busy && <Busy label={t("compare.validationBusy", { done: validationDone, total: VALIDATION_EXAMPLES })} value={(100 * validationDone) / VALIDATION_EXAMPLES} />}
           <ErrorAlert error={loadValidation.error} />
-          {validation?.length === 0 && !loadValidation.busy && <Typography color="text.secondary">{t("compare.noValidation")}</Typography>}
-          {validation?.map((v, i) => (
+          {validationShown?.length === 0 && !loadValidation.busy && <Typography color="text.secondary">{t("compare.noValidation")}</Typography>}
+          {validation === null && validationShown && (
+            <Typography variant="caption" color="text.secondary" data-testid="compare-validation-kept">
+              {t("compare.askedAt", { time: formatDate(validationShown.at(-1)!.createdAt, lang) })}
+            </Typography>
+          )}
+          {validationShown?.map((v, i) => (
             <Paper key={v.id} variant="outlined" sx={{ p: 2 }}>
-              <ComparisonCard view={v} prefix={`validation-${i}`} onRated={(nv) => setValidation((list) => list?.map((x) => (x.id === nv.id ? nv : x)) ?? null)} />
+              <ComparisonCard view={v} prefix={`validation-${i}`} onRated={(nv) => setValidation((list) => (list ?? kept.validation).map((x) => (x.id === nv.id ? nv : x)))} />
             </Paper>
           ))}
         </Stack>
