@@ -13,7 +13,8 @@ import { getBlindPair, listBlindPairs, rateBlindPair, setBlindPairs } from "../s
 import { finishEvaluationRow, getEvaluationRow, latestEvaluationOfRun, startEvaluationRow, type EvaluationRow } from "../store/evaluationRows";
 import { addGoldenQuestions, deleteGoldenQuestion, listGoldenQuestions, type StoredGoldenQuestion } from "../store/goldenQuestions";
 import type { Db } from "../store/openStore";
-import { getRun } from "../store/runs";
+import { getRun, type Run } from "../store/runs";
+import { datasetFileNames } from "../store/datasetFileNames";
 import { addSignOff, latestSignOff } from "../store/signOffs";
 import type { ApiContext } from "./ApiContext";
 
@@ -56,7 +57,7 @@ export function evaluationApi(ctx: ApiContext): EvaluationApi {
         finishEvaluationRow(db, row.id, { metrics: report as unknown as Record<string, unknown> });
         setBlindPairs(db, row.id, sources.map((s, i) => ({ question: s.question, reference: s.reference, baseAnswer: s.base, tunedAnswer: s.tuned, tunedSide: sides[i]! })));
       })();
-      await writeEvaluation(outDir, report);
+      await writeEvaluation(outDir, report, { sourceFiles: sourceFilesOf(db, row.runId ? getRun(db, row.runId) : null) });
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       finishEvaluationRow(db, row.id, { error: signal.aborted ? `cancelled: ${message}` : message });
@@ -128,7 +129,7 @@ export function evaluationApi(ctx: ApiContext): EvaluationApi {
     async renderReport({ runId, format }) {
       const run = getRun(db, runId);
       const row = latestEvaluationOfRun(db, runId);
-      const path = await writeReport(run.outDir, format, join(run.outDir, `report.${format}`), row ? reportExtras(db, row) : {});
+      const path = await writeReport(run.outDir, format, join(run.outDir, `report.${format}`), row ? reportExtras(db, row) : { sourceFiles: sourceFilesOf(db, run) });
       return { path, format, html: format === "html" ? await readFile(path, "utf8") : null };
     },
   };
@@ -136,11 +137,20 @@ export function evaluationApi(ctx: ApiContext): EvaluationApi {
 
 const golden = (q: StoredGoldenQuestion): GoldenQuestion => ({ id: q.id, projectId: q.projectId, question: q.question, reference: q.reference, createdAt: q.createdAt });
 
-/** The review and sign-off of an evaluation, for its report. */
+/** The user's files of the run's dataset (clinic-faq.jsonl), for the report's data card; null when unknown. */
+function sourceFilesOf(db: Db, run: Run | null): ReportExtras["sourceFiles"] {
+  if (!run?.datasetId) return null;
+  const d = db.prepare("SELECT files_json FROM datasets WHERE id = ?").get(run.datasetId) as { files_json: string } | undefined;
+  const files = d ? datasetFileNames(d.files_json) : [];
+  return files.length ? files : null;
+}
+
+/** The review and sign-off of an evaluation (and the user's file names), for its report. */
 function reportExtras(db: Db, row: EvaluationRow): ReportExtras {
   const pairs = listBlindPairs(db, row.id);
   const s = latestSignOff(db, row.id);
   return {
+    sourceFiles: sourceFilesOf(db, row.runId ? getRun(db, row.runId) : null),
     blind: blindSummary(pairs),
     ratedPairs: pairs.filter((p) => p.choice !== null).map((p) => ({ question: p.question, choice: p.choice!, tunedSide: p.tunedSide, comment: p.comment })),
     signOff: s ? { name: s.name, date: s.signedAt, comment: s.comment } : null,

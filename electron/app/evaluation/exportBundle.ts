@@ -54,7 +54,7 @@ async function writeBundle(dir: string, record: RunRecord, out: string): Promise
     // The parts' notes name the staging folder, which is gone once zipped: inside the zip it is the zip's root.
     const inZip = (n: string) => n.split(staging).join("<unzipped bundle>");
     const ollama = await exportRun(dir, "ollama", join(staging, "gguf"));
-    await addExportParity(dir, [ollama]);
+    await addExportParity(dir, [ollama], { recordPath: (p) => join(zipPath, relative(staging, p)) });
     notes.push(...ollama.notes.map(inZip));
     const peft = await exportRun(dir, "peft", join(staging, "peft"));
     notes.push(...peft.notes.map(inZip));

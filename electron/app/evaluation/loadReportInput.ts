@@ -2,18 +2,30 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { DatasetRecord } from "../data/prepareDataset";
 import type { RunRecord } from "../training/RunRecord";
+import type { RunProjectFile } from "../store/importRunFolders";
 import type { EvalReport } from "./EvalReport";
 import { EvaluationError } from "./EvaluationError";
+import { readExportParity } from "./exportParityRecord";
 import type { LossPoint, ReportInput } from "./ReportInput";
 
-/** Reads a run folder for its report: run.json, the data card, metrics.jsonl's losses, eval.json when present. */
-export async function loadReportInput(runDir: string, extras: Partial<Pick<ReportInput, "blind" | "ratedPairs" | "signOff" | "evaluation">> = {}): Promise<ReportInput> {
+/**
+ * Reads a run folder for its report: run.json, the data card (the user's file names from project.json where the
+ * app wrote them), metrics.jsonl's losses, eval.json when present, the export checks of export-parity.json.
+ */
+export async function loadReportInput(runDir: string, extras: Partial<Pick<ReportInput, "blind" | "ratedPairs" | "signOff" | "evaluation" | "sourceFiles" | "timeZone">> = {}): Promise<ReportInput> {
   const dir = resolve(runDir);
   const text = await readFile(join(dir, "run.json"), "utf8").catch(() => null);
   if (text === null) throw new EvaluationError(`${join(dir, "run.json")} does not exist: --run takes the --out folder of a training run`);
   const record = JSON.parse(text) as RunRecord;
   const datasetText = await readFile(join(dir, record.data.datasetRecord ?? "data/dataset.json"), "utf8").catch(() => null);
   const evalText = await readFile(join(dir, "eval.json"), "utf8").catch(() => null);
+  const projectText = await readFile(join(dir, "project.json"), "utf8").catch(() => null);
+  let project: RunProjectFile | null = null;
+  try {
+    project = projectText ? (JSON.parse(projectText) as RunProjectFile) : null;
+  } catch {
+    project = null; // a damaged project.json costs the report only the file names
+  }
   return {
     runDir: dir,
     record,
@@ -24,6 +36,9 @@ export async function loadReportInput(runDir: string, extras: Partial<Pick<Repor
     ratedPairs: extras.ratedPairs ?? [],
     signOff: extras.signOff ?? null,
     generatedAt: new Date().toISOString(),
+    sourceFiles: extras.sourceFiles ?? project?.dataset?.files ?? null,
+    exportParity: await readExportParity(dir),
+    timeZone: extras.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
 }
 

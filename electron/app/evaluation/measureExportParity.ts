@@ -3,6 +3,7 @@ import { scoreVariantsWithLlamaCpp } from "../../engine/inference/scoreWithLlama
 import { scoreWithTfjs } from "../../engine/inference/scoreWithTfjs";
 import { loadRunForExport } from "../../engine/export/loadRunForExport";
 import type { ExportedFile, FileParity } from "../../engine/export/ExportResult";
+import { recordExportParity, type ExportParityEntry } from "./exportParityRecord";
 
 export type ExportParity = FileParity;
 
@@ -49,6 +50,8 @@ export interface ParityOptions {
   inProcessLimitBytes?: number;
   /** Tokens per sequence at most. */
   maxTokens?: number;
+  /** How a file's path is kept in DIR/export-parity.json for the report (a bundle's files: inside its zip). */
+  recordPath?: (path: string) => string;
 }
 
 /**
@@ -94,16 +97,24 @@ export async function addExportParity(runDir: string, results: readonly { files:
   if (files.length === 0) return;
   const limit = options.inProcessLimitBytes ?? 512 * 2 ** 20;
   const note = (text: string) => results.find((r) => r.files.some((f) => parityFileOf(f.path, f.role)))?.notes.push(text);
+  const measuredAt = new Date().toISOString();
+  const exported = results.flatMap((r) => r.files.filter((f) => parityFileOf(f.path, f.role)));
+  const entry = (f: ExportedFile, parity: FileParity | null, reason?: string): ExportParityEntry => ({ path: options.recordPath?.(f.path) ?? f.path, role: f.role, measuredAt, parity, ...(reason ? { reason } : {}) });
+  // The report (report.html) shows these later: kept in the run folder; a failure to keep them costs nothing else.
+  const keep = (entries: ExportParityEntry[]) => recordExportParity(runDir, entries).catch(() => {});
   try {
     const run = await loadRunForExport(runDir);
     const bytes = (await stat(run.baseModel.path)).size;
     if (bytes > limit) {
       note(`not checked against the trained model here (the base model is ${Math.round(bytes / 2 ** 20)} MB); run \`lora-studio export --run ${runDir} --format gguf --out FOLDER --json\` for the check`);
+      await keep(exported.map((f) => entry(f, null, `the base model (${Math.round(bytes / 2 ** 20)} MB) is checked by lora-studio export --json, not in the app`)));
       return;
     }
     const parity = await measureExportParity(runDir, files, options);
     for (const r of results) for (const f of r.files) if (parity.has(f.path)) f.parity = parity.get(f.path)!;
+    await keep(exported.map((f) => entry(f, f.parity ?? null)));
   } catch (error) {
     note(`the exported files could not be checked against the trained model: ${(error as Error).message}`);
+    await keep(exported.map((f) => entry(f, null, (error as Error).message.split("\n")[0]!)));
   }
 }

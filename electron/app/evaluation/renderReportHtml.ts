@@ -1,5 +1,6 @@
 import { lossChartSvg, escapeXml } from "./lossChartSvg";
 import type { ReportInput } from "./ReportInput";
+import { reportLocalTime } from "./reportLocalTime";
 import { reportSections, type ReportTable } from "./reportSections";
 
 const STYLE = `
@@ -31,7 +32,7 @@ export function renderReportHtml(input: ReportInput): string {
     "<!doctype html>",
     `<html lang="en"><head><meta charset="utf-8"><title>LoRA Studio evaluation report</title><style>${STYLE}</style></head><body>`,
     `<h1>Evaluation report</h1>`,
-    `<p class="muted">Run ${escapeXml(input.runDir)} · generated ${escapeXml(input.generatedAt)} by LoRA Studio</p>`,
+    `<p class="muted">Run ${escapeXml(input.runDir)} · generated ${escapeXml(reportLocalTime(input.generatedAt, input.timeZone))} by LoRA Studio</p>`,
     ...body,
     "</body></html>",
   ].join("\n");

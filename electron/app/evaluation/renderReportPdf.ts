@@ -2,6 +2,7 @@ import { createWriteStream, existsSync } from "node:fs";
 import { once } from "node:events";
 import PDFDocument from "pdfkit";
 import type { ReportInput } from "./ReportInput";
+import { reportLocalTime } from "./reportLocalTime";
 import { reportSections, type ReportTable } from "./reportSections";
 
 /**
@@ -33,7 +34,7 @@ export async function renderReportPdf(input: ReportInput, outPath: string): Prom
   }
   const text = (s: string) => (cjk ? s : s.replace(/[^\u0000-\u00ff–—…·→×]/g, "?"));
   doc.font(font).fontSize(18).text("Evaluation report");
-  doc.fontSize(9).fillColor("#666").text(text(`Run ${input.runDir} · generated ${input.generatedAt} by LoRA Studio`));
+  doc.fontSize(9).fillColor("#666").text(text(`Run ${input.runDir} · generated ${reportLocalTime(input.generatedAt, input.timeZone)} by LoRA Studio`));
   if (!cjk) doc.text("No font with Chinese glyphs was found on this machine: characters outside Latin-1 print as '?'. The HTML report shows them.");
   doc.fillColor("#000");
   for (const s of reportSections(input)) {

@@ -1,5 +1,8 @@
+import { basename } from "node:path";
+import { parityFileLabel } from "./exportParityRecord";
 import { lowerIsBetter, metricLabel } from "./metricTable";
 import type { ReportInput } from "./ReportInput";
+import { reportLocalTime } from "./reportLocalTime";
 
 export interface ReportTable {
   head: string[];
@@ -27,6 +30,7 @@ const clip = (s: string, n = 240) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 export function reportSections(input: ReportInput): ReportSection[] {
   const { record, dataset, evaluation: ev } = input;
   const cfg = record.job.config;
+  const time = (iso: string | null | undefined) => reportLocalTime(iso, input.timeZone);
   const sections: ReportSection[] = [];
   sections.push({
     title: "Configuration",
@@ -36,6 +40,7 @@ export function reportSections(input: ReportInput): ReportSection[] {
       rows: [
         ["Run folder", input.runDir],
         ["Status", `${record.status}${record.result ? ` (${record.result.reason}, ${record.result.step} steps, ${fmt(record.result.trainingSeconds, 0)} s)` : ""}`],
+        ["Trained", `${time(record.attempts[0]?.startedAt ?? record.createdAt)} to ${time(record.attempts.at(-1)?.endedAt ?? record.updatedAt)}`],
         ["Base model", `${record.baseModel.path} (${record.baseModel.architecture}, ${record.baseModel.parameters.toLocaleString("en")} parameters)`],
         ["Base model sha256", record.baseModel.sha256],
         ["Adapter", ev ? `${ev.adapter.path} (sha256 ${ev.adapter.sha256})` : (record.result?.adapterPath ?? "–")],
@@ -55,7 +60,12 @@ export function reportSections(input: ReportInput): ReportSection[] {
         : `${record.data.trainExamples} training and ${record.data.validationExamples} validation examples.`,
       dataset ? `Chat template: ${dataset.model.chatTemplate}. Redactions: ${Object.entries(dataset.redaction.counts).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}${Object.keys(dataset.redaction.choices).length ? ` (choices: ${Object.entries(dataset.redaction.choices).map(([k, m]) => `${k} → ${m}`).join(", ")})` : ""}.` : "",
     ].filter(Boolean),
-    tables: [{ head: ["File", "Type", "Examples", "sha256"], rows: (dataset?.files ?? record.data.files.map((f) => ({ file: f.path, fileType: "", examples: NaN, sha256: f.sha256 }))).map((f) => [f.file, f.fileType, Number.isFinite(f.examples) ? String(f.examples) : "–", f.sha256 ?? "–"]) }],
+    tables: [
+      input.sourceFiles?.length
+        ? // The files as the user gave them (the prepared files the run read are the app's own copies).
+          { head: ["File", "Examples", "sha256"], rows: input.sourceFiles.map((f) => [f.name, f.examples === null ? "–" : String(f.examples), f.sha256 ?? "–"]) }
+        : { head: ["File", "Type", "Examples", "sha256"], rows: (dataset?.files ?? record.data.files.map((f) => ({ file: f.path, fileType: "", examples: NaN, sha256: f.sha256 }))).map((f) => [basename(f.file), f.fileType, Number.isFinite(f.examples) ? String(f.examples) : "–", f.sha256 ?? "–"]) },
+    ],
   });
   sections.push({ title: "Loss curves", paragraphs: input.losses.length ? [`${input.losses.length} steps recorded in metrics.jsonl.`] : [], tables: [], chart: "loss" });
   if (!ev) {
@@ -64,7 +74,7 @@ export function reportSections(input: ReportInput): ReportSection[] {
     sections.push({
       title: "Metrics: base versus tuned",
       paragraphs: [
-        `Measured on llama.cpp with and without the adapter, greedy decoding, at most ${ev.settings.maxTokens} answer tokens; task metrics on ${ev.task.examples.length} ${ev.task.source} examples (means of per-example scores: SQuAD exact match and token F1, ROUGE-L F-measure (Lin 2004), BLEU-4 with Chen & Cherry smoothing 1). Evaluated ${ev.createdAt} in ${fmt(ev.seconds, 1)} s.`,
+        `Measured on llama.cpp with and without the adapter, greedy decoding, at most ${ev.settings.maxTokens} answer tokens; task metrics on ${ev.task.examples.length} ${ev.task.source} examples (means of per-example scores: SQuAD exact match and token F1, ROUGE-L F-measure (Lin 2004), BLEU-4 with Chen & Cherry smoothing 1). Evaluated ${time(ev.createdAt)} in ${fmt(ev.seconds, 1)} s.`,
       ],
       tables: [{
         head: ["Metric", "Base", "Tuned", "Change", "Better"],
@@ -113,6 +123,7 @@ export function reportSections(input: ReportInput): ReportSection[] {
       });
     }
   }
+  sections.push(exportCheckSection(input, time));
   const b = input.blind;
   sections.push({
     title: "Blind review",
@@ -123,8 +134,36 @@ export function reportSections(input: ReportInput): ReportSection[] {
   });
   sections.push({
     title: "Sign-off",
-    paragraphs: input.signOff ? [`Signed off by ${input.signOff.name} on ${input.signOff.date}.`, ...(input.signOff.comment ? [`Comment: ${input.signOff.comment}`] : [])] : ["Not signed off yet."],
+    paragraphs: input.signOff ? [`Signed off by ${input.signOff.name} on ${time(input.signOff.date)}.`, ...(input.signOff.comment ? [`Comment: ${input.signOff.comment}`] : [])] : ["Not signed off yet."],
     tables: [],
   });
   return sections;
+}
+
+/**
+ * The export check: llama.cpp with each exported GGUF file against the trainer's own model on held-out tokens
+ * (measured at export, kept in DIR/export-parity.json), per file with pass or warn against its kind's bound.
+ */
+function exportCheckSection(input: ReportInput, time: (iso: string) => string): ReportSection {
+  const title = "Export check: llama.cpp against the trained model";
+  if (input.exportParity.length === 0) {
+    return { title, paragraphs: ["Not measured: this run has not been exported yet (the check runs when the files are exported)."], tables: [] };
+  }
+  const entries = [...input.exportParity].sort((a, b) => a.measuredAt.localeCompare(b.measuredAt) || a.path.localeCompare(b.path));
+  const warned = entries.filter((e) => e.parity && !e.parity.pass);
+  return {
+    title,
+    paragraphs: [
+      "Each exported GGUF file was run in llama.cpp on held-out tokens and compared with the trainer's own model: the largest and the mean absolute difference in log-probability per token (in nats), against the bound for its kind of file. A broken or wrong file is off by whole nats.",
+    ],
+    warnings: warned.map((e) => `${parityFileLabel(e.path)} differs from the trained model by up to ${e.parity!.maxAbsLogprobDiff.toExponential(2)} nats, above its bound of ${e.parity!.bound}: check the file before handing it over.`),
+    tables: [{
+      head: ["File", "Kind", "Max |Δ log-prob|", "Mean |Δ log-prob|", "Tokens", "Bound", "Result", "Checked"],
+      rows: entries.map((e) =>
+        e.parity
+          ? [parityFileLabel(e.path), e.role, e.parity.maxAbsLogprobDiff.toExponential(2), e.parity.meanAbsLogprobDiff.toExponential(2), String(e.parity.tokens), String(e.parity.bound), e.parity.pass ? "pass" : "warn", time(e.measuredAt)]
+          : [parityFileLabel(e.path), e.role, "–", "–", "–", "–", `not measured${e.reason ? `: ${e.reason}` : ""}`, time(e.measuredAt)],
+      ),
+    }],
+  };
 }

@@ -7,7 +7,7 @@ import type { ReportInput } from "./ReportInput";
 import { renderReportHtml } from "./renderReportHtml";
 import { renderReportPdf } from "./renderReportPdf";
 
-export type ReportExtras = Partial<Pick<ReportInput, "blind" | "ratedPairs" | "signOff">>;
+export type ReportExtras = Partial<Pick<ReportInput, "blind" | "ratedPairs" | "signOff" | "sourceFiles">>;
 
 /** Writes DIR/eval.json and DIR/report.html for a finished evaluation; returns the two paths. */
 export async function writeEvaluation(runDir: string, report: EvalReport, extras: ReportExtras = {}): Promise<{ evalPath: string; reportPath: string }> {

@@ -18,7 +18,8 @@ import { syncRunRecord } from "./runsFromRecords";
 export interface RunProjectFile {
   version: 1;
   project: { id: string; name: string; domain: string | null; language: string | null };
-  dataset: { id: string; name: string } | null;
+  /** files: the user's files the dataset was imported from (names as given, e.g. clinic-faq.jsonl), for the report. */
+  dataset: { id: string; name: string; files?: { name: string; examples: number | null; sha256: string | null }[] } | null;
 }
 
 export interface ImportedRun {

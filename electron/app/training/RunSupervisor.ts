@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import type { RunProjectFile } from "../store/importRunFolders";
 import type { Db } from "../store/openStore";
+import { datasetFileNames } from "../store/datasetFileNames";
 import { nowIso } from "../store/rows";
 import { addMetrics, getRun, updateRun } from "../store/runs";
 import { meanAdapterNorm, metricRows, syncRunRecord, type RunLinks } from "../store/runsFromRecords";
@@ -135,8 +136,8 @@ export class RunSupervisor {
     if (!links.projectId) return;
     const p = this.db.prepare("SELECT id, name, domain, language FROM projects WHERE id = ?").get(links.projectId) as RunProjectFile["project"] | undefined;
     if (!p) return;
-    const d = links.datasetId ? (this.db.prepare("SELECT id, name FROM datasets WHERE id = ?").get(links.datasetId) as RunProjectFile["dataset"] | undefined) : null;
-    const file: RunProjectFile = { version: 1, project: p, dataset: d ?? null };
+    const d = links.datasetId ? (this.db.prepare("SELECT id, name, files_json FROM datasets WHERE id = ?").get(links.datasetId) as { id: string; name: string; files_json: string } | undefined) : undefined;
+    const file: RunProjectFile = { version: 1, project: p, dataset: d ? { id: d.id, name: d.name, files: datasetFileNames(d.files_json) } : null };
     // Best effort: the run trains without it (a full disk then stops it at its first write of run.json).
     await writeJsonAtomic(join(outDir, "project.json"), file).catch(() => {});
   }
