@@ -25,13 +25,13 @@ export function reportView(r: QualityReport): QualityReportView {
  */
 export function examplePreview(e: Example, split: ExamplePreview["split"] = null): ExamplePreview {
   const messages = e.messages?.map((m) => ({ ...m, content: maskPiiInText(m.content) }));
-  return { id: e.id, kind: e.kind, ...(messages ? { messages } : {}), ...(e.text !== undefined ? { text: maskPiiInText(e.text) } : {}), source: e.source, split };
+  return { id: e.id, kind: e.kind, ...(messages ? { messages } : {}), ...(e.text !== undefined ? { text: maskPiiInText(e.text) } : {}), source: e.source, split, ...(e.provenance ? { provenance: e.provenance } : {}) };
 }
 
 /** An imported example as stored: redacted as the user chose, values kept where the user chose to keep them. */
 export function storedPreview(e: StoredExample): ExamplePreview {
-  const { messages, text } = e.content;
-  return { id: e.key, kind: e.kind, ...(messages ? { messages } : {}), ...(text !== undefined ? { text } : {}), source: e.source, split: e.split ?? null };
+  const { messages, text, provenance } = e.content;
+  return { id: e.key, kind: e.kind, ...(messages ? { messages } : {}), ...(text !== undefined ? { text } : {}), source: e.source, split: e.split ?? null, ...(provenance ? { provenance } : {}) };
 }
 
 /** Personal data per kind: how much, and a few masked samples with where they are. */

@@ -21,6 +21,8 @@ export interface ImportOptions extends LongOperation {
   countTokens?: CountTokens;
   /** Column mapping per file name (or "*" for all tables), overriding the guess from headers. */
   columns?: Record<string, ColumnMapping>;
+  /** Drafts files: import pending drafts too (rejected ones never); default accepted and edited only. */
+  includeUnreviewed?: boolean;
 }
 
 export const DEFAULT_SEQ_LEN = 1024;
@@ -107,7 +109,7 @@ export async function importFile(path: string, name = basename(path), options: I
     switch (type) {
       case "jsonl":
       case "json": {
-        const r = type === "jsonl" ? await importJsonl(path, name, { signal: options.signal, onLine: onRecord }) : await importJson(path, name, sniffed.bytes, options.signal);
+        const r = type === "jsonl" ? await importJsonl(path, name, { signal: options.signal, onLine: onRecord, includeUnreviewed: options.includeUnreviewed }) : await importJson(path, name, sniffed.bytes, options.signal);
         Object.assign(result, { formats: r.formats, examples: r.examples, problems: r.problems });
         const formats = Object.keys(r.formats);
         if (formats.length > 1) result.problems.push(problem("MIXED_FORMATS", at, { formats: formats.map((f) => `${f} ${r.formats[f as DataFormat]}`).join(", ") }));

@@ -3,6 +3,7 @@ import { readLines } from "./readLines";
 import { recordToExample } from "./recordToExample";
 import type { DataFormat, Example, FileProblem } from "./types";
 import { plainJsonError } from "./plainJsonError";
+import { DraftRecords } from "./draftRecords";
 
 export interface RecordsResult {
   formats: Partial<Record<DataFormat, number>>;
@@ -14,8 +15,10 @@ export interface RecordsResult {
  * Imports a JSONL file line by line (streamed: memory holds the examples, never the file). Every line that cannot
  * be read becomes a located problem; the other lines still import. Blank lines are allowed.
  */
-export async function importJsonl(path: string, name: string, opts: { signal?: AbortSignal; onLine?: (line: number) => void } = {}): Promise<RecordsResult> {
+export async function importJsonl(path: string, name: string, opts: { signal?: AbortSignal; onLine?: (line: number) => void; includeUnreviewed?: boolean | undefined } = {}): Promise<RecordsResult> {
   const out: RecordsResult = { formats: {}, examples: [], problems: [] };
+  // Lines of a drafts file (lora-studio data draft, the app's accepted drafts): accepted and edited pairs only.
+  const drafts = new DraftRecords(name, opts.includeUnreviewed ?? false);
   for await (const r of readLines(path, undefined, opts.signal)) {
     const location = { file: name, line: r.line };
     if ("error" in r) {
@@ -33,8 +36,10 @@ export async function importJsonl(path: string, name: string, opts: { signal?: A
       out.problems.push(problem("JSON_MALFORMED", location, { detail: why.en, detailZh: why.zh }));
       continue;
     }
+    if (drafts.add(out, value, location)) continue;
     addRecord(out, value, location);
   }
+  drafts.finish(out);
   return out;
 }
 

@@ -18,6 +18,8 @@ export interface InspectOptions extends LongOperation {
   split?: Partial<SplitSettings>;
   /** Files (among the paths) that ARE the validation side, split beforehand (the app's stored split); no re-split. */
   validationPaths?: string[];
+  /** Drafts files: import pending drafts too (ImportOptions.includeUnreviewed). */
+  includeUnreviewed?: boolean;
 }
 
 export interface Inspection {
@@ -40,7 +42,7 @@ export async function inspectData(paths: string[], options: InspectOptions = {})
   const seqLen = options.seqLen ?? DEFAULT_SEQ_LEN;
   const formatter = options.modelPath ? await ChatFormatter.load(options.modelPath) : undefined;
   try {
-    const files = await importFiles(paths, { seqLen, columns: options.columns, overlapTokens: options.overlapTokens, countTokens: formatter?.countTokens, signal: options.signal, onProgress: options.onProgress });
+    const files = await importFiles(paths, { seqLen, columns: options.columns, overlapTokens: options.overlapTokens, countTokens: formatter?.countTokens, signal: options.signal, onProgress: options.onProgress, ...(options.includeUnreviewed ? { includeUnreviewed: true } : {}) });
     const examples = files.flatMap((f) => f.examples);
     options.onProgress?.({ phase: "scan", done: 0, total: examples.length });
     const tokenCounts = examples.map((e) => {

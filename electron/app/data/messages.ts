@@ -107,6 +107,16 @@ export const MESSAGES = {
     en: "{where}: the file could not be read ({detail}).",
     zh: "{where}：无法读取文件（{detail}）。",
   },
+  DRAFTS_NONE_ACCEPTED: {
+    severity: "error",
+    en: "{where}: none of the {count} drafted pairs is accepted ({pending} pending, {rejected} rejected), so nothing was imported from it; review the drafts first (LoRA Studio's Data step, or set \"status\": \"accepted\" on the pairs to keep), or pass --include-unreviewed to import every pair not rejected.",
+    zh: "{where}：{count} 组起草的问答中没有一组被接受（待审 {pending}，已拒绝 {rejected}），因此未导入任何内容；请先审阅草稿（在 LoRA Studio 的数据步骤中，或在要保留的问答上设置 \"status\": \"accepted\"），或加上 --include-unreviewed 导入所有未被拒绝的问答。",
+  },
+  DRAFTS_LEFT_OUT: {
+    severity: "info",
+    en: "{where}: {pending} pending and {rejected} rejected drafted pairs were left out; only accepted and edited pairs are imported (--include-unreviewed adds the pending ones).",
+    zh: "{where}：已略过 {pending} 组待审和 {rejected} 组已拒绝的起草问答；只导入已接受和已编辑的问答（--include-unreviewed 可加入待审的问答）。",
+  },
 
   // --- quality findings --------------------------------------------------------------------------------------
   TOO_FEW_EXAMPLES: {

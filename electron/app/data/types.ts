@@ -1,6 +1,6 @@
 // The shapes the renderer shows too are defined once, in the contract.
-import type { ColumnMapping, Localized, SourceRef } from "../../contract/dto";
-export type { ColumnMapping, Localized, SourceRef };
+import type { ColumnMapping, DraftProvenance, Localized, SourceRef } from "../../contract/dto";
+export type { ColumnMapping, DraftProvenance, Localized, SourceRef };
 
 export type Role = "system" | "user" | "assistant";
 
@@ -19,6 +19,8 @@ export interface Example {
   /** Chunks of one document share a group; the split keeps a group on one side. */
   group?: string;
   source: SourceRef;
+  /** A question-answer pair drafted by a model from a document (a drafts JSONL line): its source, model and review. */
+  provenance?: DraftProvenance;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -31,7 +33,7 @@ export interface FileProblem {
   message: Localized;
 }
 
-export const DATA_FORMATS = ["alpaca", "chat", "sharegpt", "prompt-completion", "text", "table", "document"] as const;
+export const DATA_FORMATS = ["alpaca", "chat", "sharegpt", "prompt-completion", "text", "table", "document", "drafts"] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];
 
 

@@ -10,7 +10,7 @@ export interface StoredExample {
   /** The example's id within its import ("faq.csv:R3"). */
   key: string;
   kind: Example["kind"];
-  content: Pick<Example, "messages" | "text" | "group">;
+  content: Pick<Example, "messages" | "text" | "group" | "provenance">;
   source: SourceRef;
   split?: ExampleSplit | null;
   /** Redactions applied to this example, e.g. [{kind: "email", count: 2}]. */
@@ -66,6 +66,7 @@ export function toStoredExample(e: Example, split?: ExampleSplit, redactions?: S
   if (e.messages) content.messages = e.messages;
   if (e.text !== undefined) content.text = e.text;
   if (e.group !== undefined) content.group = e.group;
+  if (e.provenance !== undefined) content.provenance = e.provenance;
   return { key: e.id, kind: e.kind, content, source: e.source, split: split ?? null, redactions: redactions ?? null };
 }
 
