@@ -46,6 +46,11 @@ export interface HardwareSummary {
   /** The TensorFlow.js backend training will use, and why the better ones are not used. */
   trainingBackend: string;
   backendNotes: string[];
+  /**
+   * The device that trains: a GPU by name where a GPU backend loads (the recommender's test steps may still find the
+   * CPU faster, which the Settings screen says), else the CPU with one line on why no GPU trains.
+   */
+  trainingDevice: { kind: "gpu" | "cpu"; name: string; why: Localized | null };
   /** llama.cpp's build for chat (cpu, cuda, metal, vulkan). */
   chatBackend: string;
 }
@@ -257,6 +262,8 @@ export interface RecommendationView {
   /** One line per chosen value, in both languages. */
   reasons: { key: keyof TrainSettings | "backend"; value: string; reason: Localized }[];
   backend: string;
+  /** The device that trains (GPU name or CPU), and where a GPU and the CPU were both timed, the decision in words. */
+  device: { kind: "gpu" | "cpu"; name: string; decision: Localized | null };
   predicted: { peakMemoryMb: number; budgetMb: number; memoryLimit: string; secondsTotal: number | null; secondsPerEpoch: number | null; tokensPerSecond: number | null };
   totalSteps: number | null;
   trainExamples: number | null;

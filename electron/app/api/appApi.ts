@@ -8,6 +8,7 @@ import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import { probeHardware, type HardwareReport } from "../hardware/probeHardware";
 import type { ApiContext } from "./ApiContext";
 import { fileRef } from "./fileRef";
+import { trainingDeviceOf } from "../hardware/trainingDevice";
 
 const SettingsSchema = z.object({
   language: z.enum(UI_LANGUAGES).catch("en"),
@@ -79,6 +80,7 @@ export function hardwareSummary(h: HardwareReport): HardwareSummary {
     gpus: h.gpus.map((g) => `${g.vendor} ${g.model}${g.vramMb ? ` (${g.vramMb} MB)` : ""}`),
     trainingBackend: h.tfjs.chosen ?? "none",
     backendNotes: h.tfjs.backends.filter((b) => !b.ok).map((b) => `${b.name}: ${b.reason}`),
+    trainingDevice: (({ kind, name, why }) => ({ kind, name, why }))(trainingDeviceOf(h)),
     chatBackend: h.llamaCpp.ok ? (h.llamaCpp.gpu === false ? "cpu" : h.llamaCpp.gpu) : `unavailable (${h.llamaCpp.error ?? "unknown"})`,
   };
 }

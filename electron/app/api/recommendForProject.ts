@@ -3,6 +3,8 @@ import { StudioApiError } from "../../contract/ApiError";
 import type { Localized, RecommendationView, TrainingMode, TrainSettings } from "../../contract/dto";
 import type { Params } from "../../contract/StudioApi";
 import { plannedSteps } from "../../engine/training/Trainer";
+import type { TfjsBackendName } from "../../../native-deps/tfjsBackend";
+import { predictGpuMemory } from "../hardware/predictGpuMemory";
 import { predictPeakMemory } from "../hardware/predictPeakMemory";
 import { TrainConfigSchema, type TrainConfig } from "../../engine/training/TrainConfig";
 import type { Choice } from "../recommend/chooseSettings";
@@ -90,7 +92,7 @@ export async function recommendForProject(
   options: RecommendOptions,
   cache: RecommendationCache,
   overrides: Params<"startRun">["overrides"] = {},
-): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining }> {
+): Promise<{ view: RecommendationView; config: TrainConfig; training: ProjectTraining; backend?: TfjsBackendName }> {
   const training = await projectTraining(db, home, projectId);
   const rec = await cache.get(`${training.modelId}\u0000${training.datasetId}\u0000${training.valSplit}`, () =>
     recommendTrainConfig({
@@ -103,7 +105,9 @@ export async function recommendForProject(
     }),
   );
   const config = applyMode(rec.config, mode);
-  return { view: recommendationView(rec, config, mode, training.valSplit, applyOverrides(config, overrides)), config, training };
+  // Where a GPU and a CPU backend were timed, the run trains on the faster (passed to the training process).
+  const backend = rec.backendTimings.length ? rec.backend.value : undefined;
+  return { view: recommendationView(rec, config, mode, training.valSplit, applyOverrides(config, overrides)), config, training, ...(backend && { backend }) };
 }
 
 /**
@@ -113,15 +117,18 @@ export async function recommendForProject(
 function predictionFor(rec: Recommendation, edited: TrainConfig): Pick<RecommendationView, "predicted" | "totalSteps"> {
   const planned = rec.trainExamples !== null ? plannedSteps(edited, rec.trainExamples) : null;
   const memory = { seqLen: edited.seqLen, batchSize: edited.batchSize, rank: edited.lora.rank, targets: edited.lora.targets, gradientCheckpointing: edited.gradientCheckpointing, quantizedBase: edited.quantizedBase };
-  const peakMemoryMb = predictPeakMemory(rec.shape, memory, rec.backend.value).peakMb;
+  // On a GPU the memory that limits is the GPU's: its prediction against its budget, where its size is known.
+  const gpu = rec.memory.gpu;
+  const onGpu = gpu && gpu.budgetMb !== null ? { peakMb: predictGpuMemory(rec.shape, memory).peakMb, budgetMb: gpu.budgetMb, limit: gpu.source === "unified" ? "unified" : "vram" } : null;
+  const peakMemoryMb = onGpu ? onGpu.peakMb : predictPeakMemory(rec.shape, memory, rec.backend.value).peakMb;
   const tps = rec.predicted.tokensPerSecond;
   const perEpoch = tps && rec.data && rec.trainExamples !== null ? Math.round((rec.trainExamples * Math.min(rec.data.tokens.mean + 1, edited.seqLen)) / tps) : null;
   const epochsRun = planned ? planned.totalSteps / planned.stepsPerEpoch : edited.epochs;
   return {
     predicted: {
       peakMemoryMb,
-      budgetMb: rec.memory.budgetMb,
-      memoryLimit: rec.memory.limit,
+      budgetMb: onGpu ? onGpu.budgetMb : rec.memory.budgetMb,
+      memoryLimit: onGpu ? onGpu.limit : rec.memory.limit,
       secondsTotal: perEpoch !== null ? Math.round(perEpoch * epochsRun) : null,
       secondsPerEpoch: perEpoch,
       tokensPerSecond: tps,
@@ -148,5 +155,6 @@ function recommendationView(rec: Recommendation, config: TrainConfig, mode: Trai
   add("epochs", rec.epochs, config.epochs, config.epochs !== rec.config.epochs);
   add("gradientCheckpointing", rec.gradientCheckpointing, config.gradientCheckpointing);
   add("quantizedBase", rec.quantizedBase, config.quantizedBase);
-  return { mode, settings, reasons, backend: rec.backend.value, ...predictionFor(rec, edited), trainExamples: rec.trainExamples };
+  const device = { ...rec.device, decision: rec.backendTimings.length ? rec.backend.reason : null };
+  return { mode, settings, reasons, backend: rec.backend.value, device, ...predictionFor(rec, edited), trainExamples: rec.trainExamples };
 }

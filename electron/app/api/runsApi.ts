@@ -61,13 +61,13 @@ export function runsApi(ctx: ApiContext, options: RunsOptions = {}): RunsApi {
       const outDir = join(ctx.home, "runs", run.id);
       db.prepare("UPDATE runs SET out_dir = ? WHERE id = ?").run(outDir, run.id);
       supervisor.start(run.id, { projectId, baseModelId: training.modelId, datasetId: training.datasetId }, async () => {
-        const { config: recommended } = await recommendForProject(db, ctx.home, projectId, mode, options, recommendations);
+        const { config: recommended, backend } = await recommendForProject(db, ctx.home, projectId, mode, options, recommendations);
         const config = applyOverrides(recommended, overrides);
         updateRun(db, run.id, { config: { ...config, valSplit, mode } });
         // The stored split is kept unless advanced mode asked for another validation share.
         const keepSplit = overrides.valSplit === undefined && training.validationPath !== null;
         const dataPaths = [training.trainPath, ...(training.validationPath ? [training.validationPath] : [])];
-        return prepareTrainingRun({ modelPath: training.modelPath, dataPaths, ...(keepSplit ? { validationPaths: [training.validationPath!] } : {}), outDir, config, valSplit });
+        return prepareTrainingRun({ modelPath: training.modelPath, dataPaths, ...(keepSplit ? { validationPaths: [training.validationPath!] } : {}), outDir, config, valSplit, ...(backend && { backend }) });
       });
       ctx.events.emit("state.changed", { kind: "runs", projectId });
       return view(run.id);

@@ -25,6 +25,10 @@ const StaticHardwareSchema = z.object({
   tfjs: z.object({
     chosen: z.enum(TFJS_BACKENDS as [TfjsBackendName, ...TfjsBackendName[]]).nullable(),
     backends: z.array(z.object({ name: z.string(), ok: z.boolean(), reason: z.string() })),
+    /** The WebGPU adapter Dawn offered, chosen or not (its name and buffer limits); absent where there is none. */
+    adapter: z
+      .object({ vendor: z.string(), architecture: z.string(), device: z.string(), description: z.string(), isFallbackAdapter: z.boolean(), maxBufferSize: z.number(), maxStorageBufferBindingSize: z.number() })
+      .optional(),
   }),
   probedAt: z.string(),
 });
@@ -85,7 +89,8 @@ export function clearHardwareCache(): void {
 }
 
 function machineKey(): string {
-  return [hostname(), process.platform, process.arch, process.version, cpus().length, Math.round(totalmem() / MB)].join("|");
+  // A forced backend (LORA_STUDIO_BACKEND) changes what tfjs loads, so it is part of the key.
+  return [hostname(), process.platform, process.arch, process.version, cpus().length, Math.round(totalmem() / MB), process.env.LORA_STUDIO_BACKEND ?? ""].join("|");
 }
 
 function readCache(file: string | undefined, key: string): StaticHardware | undefined {
@@ -130,7 +135,8 @@ const DEFAULT_PROBES: HardwareProbes = {
   async tfjs() {
     try {
       const init = await initTfjs();
-      return { chosen: init.backend, backends: init.attempts.map((a) => ({ name: a.name, ok: a.ok, reason: a.reason })) };
+      const adapter = init.attempts.find((a) => a.name === "webgpu")?.adapter;
+      return { chosen: init.backend, backends: init.attempts.map((a) => ({ name: a.name, ok: a.ok, reason: a.reason })), ...(adapter && { adapter }) };
     } catch (error) {
       return { chosen: null, backends: [{ name: "all", ok: false, reason: (error as Error).message }] };
     }

@@ -36,6 +36,12 @@ export interface CalibrationResult {
   /** Median seconds per training step (loss, gradients, AdamW), warm-up step excluded. */
   secondsPerStep: number;
   tokensPerSecond: number;
+  /**
+   * webgpu only: GPU memory the backend allocated (tfjs's buffer manager, `tf.memory().numBytesAllocatedInGPU`: every
+   * buffer created and not destroyed, pooled ones included, so the high-water mark of a step) after loading the
+   * model and after each step (warm-up first), MB.
+   */
+  gpu?: { afterLoadMb: number; afterStepMb: number[]; peakMb: number };
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
@@ -48,12 +54,15 @@ const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
 export async function runCalibrationSteps(input: CalibrationOptions): Promise<CalibrationResult> {
   const o = CalibrationOptionsSchema.parse(input);
   const { tf, backend } = await initTfjs(o.backend ? { prefer: o.backend } : {});
+  const gpuMb = () => mb(Number((tf.memory() as { numBytesAllocatedInGPU?: number }).numBytesAllocatedInGPU ?? 0));
   const baselineRss = process.memoryUsage().rss;
   const file = await openGguf(o.modelPath);
   const t0 = performance.now();
   const model = await LlamaModel.load(file, { keepQuantized: o.quantizedBase }).finally(() => file.close());
   const loadSeconds = (performance.now() - t0) / 1000;
   const rssAfterLoad = process.memoryUsage().rss;
+  const gpuAfterLoad = backend === "webgpu" ? gpuMb() : 0;
+  const gpuAfterStep: number[] = [];
   const adapter = LoraAdapter.create(model.config, LoraConfigSchema.parse({ rank: o.rank, alpha: 2 * o.rank, dropout: 0, targets: o.targets }), 1);
   const optimizer = new AdamW(adapter.variables());
   const rng = new Rng(7);
@@ -71,6 +80,11 @@ export async function runCalibrationSteps(input: CalibrationOptions): Promise<Ca
       const { grads } = await lossAndGradients(model, adapter, batch(), undefined, { gradientCheckpointing: o.gradientCheckpointing });
       optimizer.apply(grads, 1e-4);
       tf.dispose(Object.values(grads));
+      if (backend === "webgpu") {
+        // The GPU runs the optimizer's update after apply returns: a read waits for it, so the step is timed whole.
+        await adapter.variables().values().next().value!.data();
+        gpuAfterStep.push(gpuMb());
+      }
       if (i > 0) times.push((performance.now() - start) / 1000); // step 0 warms up (XNNPACK packs weights)
     }
   } finally {
@@ -87,5 +101,6 @@ export async function runCalibrationSteps(input: CalibrationOptions): Promise<Ca
     loadSeconds: Math.round(loadSeconds * 100) / 100,
     secondsPerStep: Math.round(secondsPerStep * 1000) / 1000,
     tokensPerSecond: Math.round((n / secondsPerStep) * 10) / 10,
+    ...(backend === "webgpu" && { gpu: { afterLoadMb: gpuAfterLoad, afterStepMb: gpuAfterStep, peakMb: Math.max(gpuAfterLoad, ...gpuAfterStep) } }),
   };
 }

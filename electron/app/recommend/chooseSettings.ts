@@ -6,7 +6,10 @@ import type { TfjsBackendName } from "../../../native-deps/tfjsBackend";
 import type { Localized } from "../data/types";
 import type { HardwareReport } from "../hardware/probeHardware";
 import type { ModelShape } from "../hardware/ModelShape";
+import type { MemorySettings } from "../hardware/memoryFeatures";
+import { predictGpuMemory, type GpuMemoryPrediction } from "../hardware/predictGpuMemory";
 import { predictPeakMemory, WASM_HEAP_CAP_MB, type MemoryPrediction } from "../hardware/predictPeakMemory";
+import { gpuMemoryOf } from "../hardware/trainingDevice";
 import type { DataStats } from "./DataStats";
 
 /** Never propose a configuration predicted above this share of the memory available. */
@@ -20,11 +23,13 @@ export interface Choice<T> {
 }
 
 export interface SettingsInput {
-  hardware: Pick<HardwareReport, "memory" | "tfjs" | "llamaCpp" | "gpus">;
+  hardware: Pick<HardwareReport, "memory" | "tfjs" | "llamaCpp" | "gpus"> & Partial<Pick<HardwareReport, "os">>;
   model: ModelShape;
   data?: DataStats;
   /** Share held out for validation (prepareTrainingRun's default 0.1). */
   valSplit?: number;
+  /** Settings for this backend rather than the one the probe chose (the recommender times a GPU and a CPU backend). */
+  backend?: TfjsBackendName;
 }
 
 export interface Settings {
@@ -46,6 +51,11 @@ export interface Settings {
     availableMb: number;
     /** MEMORY_SHARE of what is available: the most any proposal may be predicted to use. */
     budgetMb: number;
+    /**
+     * On a GPU backend: what the engine allocates on the GPU (predictGpuMemory) against the GPU's memory (free VRAM,
+     * or on Apple Silicon a share of RAM), where known; the adapter's buffer limits are checked in the prediction.
+     */
+    gpu?: { prediction: GpuMemoryPrediction; source: "vram" | "unified" | "unknown"; availableMb: number | null; budgetMb: number | null };
   };
   trainExamples: number | null;
   stepsPerEpoch: number | null;
@@ -68,12 +78,15 @@ const supportsQuantizedBase = "quantizedBase" in TrainConfigSchema.shape;
  */
 export function chooseSettings(input: SettingsInput): Settings {
   const { hardware: hw, model, data } = input;
-  const backend = chooseBackend(hw);
+  const backend = chooseBackend(hw, input.backend);
   const gpu = gpuBackend(backend.value);
-  const vram = hw.llamaCpp.vramFreeMb ?? hw.gpus.find((g) => g.vramMb)?.vramMb ?? null;
-  const availableMb = gpu && vram ? vram : hw.memory.availableMb;
-  const limit: Settings["memory"]["limit"] = gpu && vram ? "vram" : "ram";
+  // On a GPU the tensors live in its memory: RAM then holds the runtime and the weights read from the file.
+  const gpuMemory = gpu ? gpuMemoryOf({ os: hw.os ?? "", ...hw }) : null;
+  const availableMb = hw.memory.availableMb;
+  const limit: Settings["memory"]["limit"] = "ram";
   const budgetMb = Math.floor(availableMb * MEMORY_SHARE);
+  const gpuBudgetMb = gpuMemory ? Math.floor(gpuMemory.availableMb * MEMORY_SHARE) : Infinity;
+  const adapter = backend.value === "webgpu" ? hw.tfjs.adapter : undefined;
   const wasmBudget = Math.floor(WASM_HEAP_CAP_MB * MEMORY_SHARE);
 
   const trainExamples = data ? Math.max(1, Math.floor(data.examples * (1 - (input.valSplit ?? 0.1)))) : null;
@@ -92,11 +105,20 @@ export function chooseSettings(input: SettingsInput): Settings {
         for (const gradientCheckpointing of [false, true]) {
           for (const batchSize of batches) {
             const targets = [...TARGET_PRESETS[targetSet]] as Projection[];
-            const prediction = predictPeakMemory(model, { seqLen, batchSize, rank: r, targets, gradientCheckpointing, quantizedBase }, backend.value);
+            const memorySettings = { seqLen, batchSize, rank: r, targets, gradientCheckpointing, quantizedBase };
+            const prediction = hostPrediction(model, memorySettings, backend.value);
             const wasmOk = backend.value !== "wasm" || prediction.tensorsMb <= wasmBudget;
             if (prediction.peakMb > budgetMb || !wasmOk) continue;
+            const onGpu = gpu ? predictGpuMemory(model, memorySettings, adapter) : null;
+            if (onGpu && (onGpu.peakMb > gpuBudgetMb || !onGpu.withinBufferLimits)) continue;
             const wasmLimited = backend.value === "wasm" && wasmBudget < budgetMb;
-            const memory = { prediction, limit: wasmLimited ? ("wasm-heap" as const) : limit, availableMb: wasmLimited ? WASM_HEAP_CAP_MB : availableMb, budgetMb: wasmLimited ? wasmBudget : budgetMb };
+            const memory: Settings["memory"] = {
+              prediction,
+              limit: wasmLimited ? ("wasm-heap" as const) : limit,
+              availableMb: wasmLimited ? WASM_HEAP_CAP_MB : availableMb,
+              budgetMb: wasmLimited ? wasmBudget : budgetMb,
+              ...(onGpu && { gpu: { prediction: onGpu, source: gpuMemory?.source ?? "unknown", availableMb: gpuMemory?.availableMb ?? null, budgetMb: gpuMemory ? gpuBudgetMb : null } }),
+            };
             return assemble({ input, backend, seqLen, wanted, batchSize, effective, rank: r, targetSet, targets, gradientCheckpointing, quantizedBase, memory, trainExamples, batches });
           }
         }
@@ -104,21 +126,38 @@ export function chooseSettings(input: SettingsInput): Settings {
     }
     if (seqLen === MIN_SEQ || wanted < MIN_SEQ) break;
   }
-  const smallest = predictPeakMemory(model, { seqLen: Math.min(MIN_SEQ, wanted), batchSize: 1, rank: 4, targets: ["q", "v"], gradientCheckpointing: true, quantizedBase: quantizedChoices.includes(true) }, backend.value);
+  const smallestSettings = { seqLen: Math.min(MIN_SEQ, wanted), batchSize: 1, rank: 4, targets: ["q", "v"] as Projection[], gradientCheckpointing: true, quantizedBase: quantizedChoices.includes(true) };
+  const smallestOnGpu = gpu ? predictGpuMemory(model, smallestSettings, adapter) : null;
+  if (smallestOnGpu && (smallestOnGpu.peakMb > gpuBudgetMb || !smallestOnGpu.withinBufferLimits) && hostPrediction(model, smallestSettings, backend.value).peakMb <= budgetMb) {
+    throw new NoFittingConfigError(
+      smallestOnGpu.withinBufferLimits
+        ? `even the smallest setting (sequence ${smallestSettings.seqLen}, batch 1, rank 4 on q and v, gradient checkpointing) is predicted at ${smallestOnGpu.peakMb} MB of GPU memory, more than ${Math.round(MEMORY_SHARE * 100)}% of the GPU's ${gpuMemory!.availableMb} MB; train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a smaller model`
+        : `even the smallest setting needs a ${smallestOnGpu.largestBufferMb} MB buffer (the logits of ${smallestSettings.seqLen} tokens over a ${model.vocab}-token vocabulary), more than this GPU's ${smallestOnGpu.bufferLimitMb} MB limit per buffer; train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a model with a smaller vocabulary`,
+    );
+  }
+  const smallest = predictPeakMemory(model, smallestSettings, backend.value);
   const wasmBound = backend.value === "wasm" && smallest.tensorsMb > wasmBudget && smallest.peakMb <= budgetMb;
   const f32Base = model.storedBytes >= model.parameters * 3;
   throw new NoFittingConfigError(
     `even the smallest setting (sequence ${Math.min(MIN_SEQ, wanted)}, batch 1, rank 4 on q and v, gradient checkpointing) is predicted at ${smallest.peakMb} MB` +
       (wasmBound
         ? ` with ${smallest.tensorsMb} MB of tensors, more than ${Math.round(MEMORY_SHARE * 100)}% of the wasm backend's ${WASM_HEAP_CAP_MB} MB heap; ${f32Base && supportsQuantizedBase ? "use a quantized GGUF of this model (Q8_0 or Q4_K: its weights then stay quantized), " : ""}install the native TensorFlow backend (tfjs-node), or choose a smaller model`
-        : `, more than ${Math.round(MEMORY_SHARE * 100)}% of the ${availableMb} MB ${limit === "vram" ? "of free VRAM" : "available"}; close other programs or choose a smaller model`),
+        : `, more than ${Math.round(MEMORY_SHARE * 100)}% of the ${availableMb} MB available; close other programs or choose a smaller model`),
   );
 }
 
 const gpuBackend = (name: TfjsBackendName) => name === "tensorflow-gpu" || name === "webgpu";
 
-function chooseBackend(hw: SettingsInput["hardware"]): Choice<TfjsBackendName> {
-  const chosen = hw.tfjs.chosen ?? "cpu";
+/** The RSS model; on a GPU backend the host keeps the runtime and the weights as read, the tensors live on the GPU. */
+function hostPrediction(model: ModelShape, s: MemorySettings, backend: TfjsBackendName): MemoryPrediction {
+  const p = predictPeakMemory(model, s, backend);
+  if (!gpuBackend(backend)) return p;
+  const parts = { ...p.parts, linear: 0, attention: 0, logits: 0, loraActivations: 0, adapter: 0 };
+  return { peakMb: parts.runtime + parts.weights, tensorsMb: parts.weights, parts, withinWasmCap: true };
+}
+
+function chooseBackend(hw: SettingsInput["hardware"], forced?: TfjsBackendName): Choice<TfjsBackendName> {
+  const chosen = forced ?? hw.tfjs.chosen ?? "cpu";
   const others = hw.tfjs.backends.filter((b) => !b.ok && b.name !== chosen).map((b) => b.name);
   const why: Record<TfjsBackendName, Localized> = {
     "tensorflow-gpu": { en: "TensorFlow with the GPU loaded: training runs on the graphics card.", zh: "已加载 GPU 版 TensorFlow：在显卡上训练。" },
@@ -157,10 +196,16 @@ function assemble(p: Picked): Settings {
   const heap = p.memory.limit === "wasm-heap";
   const where = p.memory.limit === "vram" ? "free VRAM" : "available RAM";
   const whereZh = p.memory.limit === "vram" ? "空闲显存" : "可用内存";
-  const budget = heap
+  const g = p.memory.gpu;
+  const gpuOf = g && g.budgetMb !== null ? (g.source === "unified" ? { en: "of the share of RAM the GPU may use", zh: "GPU 可用内存份额" } : { en: "of the GPU's", zh: "显存" }) : null;
+  const budget = g && gpuOf
+    ? `${g.prediction.peakMb} MB of GPU memory, within ${g.budgetMb} MB (${pct}% ${gpuOf.en} ${g.availableMb} MB)`
+    : heap
     ? `${p.memory.prediction.tensorsMb} MB of tensors, within ${p.memory.budgetMb} MB (${pct}% of the wasm backend's ${p.memory.availableMb} MB heap); ${mb} MB in all`
     : `${mb} MB, within ${p.memory.budgetMb} MB (${pct}% of ${p.memory.availableMb} MB ${where})`;
-  const budgetZh = heap
+  const budgetZh = g && gpuOf
+    ? `GPU 显存 ${g.prediction.peakMb} MB，不超过 ${g.budgetMb} MB（${gpuOf.zh} ${g.availableMb} MB 的 ${pct}%）`
+    : heap
     ? `张量 ${p.memory.prediction.tensorsMb} MB，不超过 ${p.memory.budgetMb} MB（wasm 后端 ${p.memory.availableMb} MB 堆的 ${pct}%）；总计 ${mb} MB`
     : `${mb} MB，不超过 ${p.memory.budgetMb} MB（${whereZh} ${p.memory.availableMb} MB 的 ${pct}%）`;
   const seqReason: Localized = p.seqLen < p.wanted

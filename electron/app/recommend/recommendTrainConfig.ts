@@ -3,7 +3,11 @@ import { inspectModel } from "../../engine/gguf/inspectModel";
 import type { Localized } from "../data/types";
 import { measureInChild } from "../hardware/measureInChild";
 import { modelShapeOf, type ModelShape } from "../hardware/ModelShape";
+import { predictGpuMemory } from "../hardware/predictGpuMemory";
 import { predictPeakMemory } from "../hardware/predictPeakMemory";
+import { cpuCandidates, gpuNameOf } from "../hardware/trainingDevice";
+import type { TfjsBackendName } from "../../../native-deps/tfjsBackend";
+import { chooseFasterBackend, isGpuBackend, type BackendTiming } from "./chooseFasterBackend";
 import { probeHardware, type HardwareReport } from "../hardware/probeHardware";
 import type { CalibrationOptions, CalibrationResult } from "../hardware/runCalibrationSteps";
 import { chooseSettings, MEMORY_SHARE, type Settings } from "./chooseSettings";
@@ -34,11 +38,18 @@ export interface Recommendation extends Settings {
   shape: ModelShape;
   data: DataStats | null;
   hardware: { cpu: string; cores: number; ramAvailableMb: number; ramTotalMb: number; gpu: string | null };
+  /** The device that trains, in words: the GPU's name, or the CPU's. */
+  device: { kind: "gpu" | "cpu"; name: string };
+  /** Where a GPU and a CPU backend both load: each one's test step (GPU first), from which the faster was chosen. */
+  backendTimings: BackendTiming[];
   /** The prediction, the calibration's measurement, and the time it implies. */
   predicted: {
     peakMemoryMb: number;
     /** Peak RSS of the calibration steps, when calibrated. */
     measuredPeakMemoryMb: number | null;
+    /** On a GPU backend: the GPU memory predicted (predictGpuMemory), and what the calibration allocated there. */
+    gpuMemoryMb: number | null;
+    measuredGpuMemoryMb: number | null;
     tokensPerSecond: number | null;
     secondsPerEpoch: number | null;
     secondsTotal: number | null;
@@ -65,39 +76,57 @@ export async function recommendTrainConfig(request: RecommendRequest): Promise<R
   const inspection = await inspectModel(request.modelPath);
   const shape = modelShapeOf(inspection);
   const [hardware, data] = await Promise.all([deps.probe(), request.dataPaths?.length ? deps.dataStats(request.dataPaths, request.modelPath, inspection.contextLength) : Promise.resolve(null)]);
-  const settings = chooseSettings({ hardware, model: shape, ...(data ? { data } : {}), ...(request.valSplit !== undefined ? { valSplit: request.valSplit } : {}) });
+  const settingsFor = (backend?: TfjsBackendName) => chooseSettings({ hardware, model: shape, ...(data ? { data } : {}), ...(request.valSplit !== undefined ? { valSplit: request.valSplit } : {}), ...(backend ? { backend } : {}) });
+  const firstChoice = hardware.tfjs.chosen ?? "cpu";
 
-  let config: TrainConfig = settings.config;
-  let calibration: CalibrationResult | null = null;
-  const adjustments: Recommendation["adjustments"] = [];
-  if (request.calibrate !== false) {
-    for (let attempt = 0; ; attempt++) {
-      calibration = await deps.calibrate(calibrationOptions(request.modelPath, config, settings.backend.value));
-      if (calibration.peakRssMb <= settings.memory.budgetMb) break;
-      const next = stepDown(config, attempt);
-      if (!next) break;
-      adjustments.push({ change: next.change, reason: measuredOver(calibration.peakRssMb, settings.memory.budgetMb, next.reason) });
-      config = next.config;
+  let trial: Trial;
+  const backendTimings: BackendTiming[] = [];
+  if (request.calibrate !== false && isGpuBackend(firstChoice)) {
+    // A GPU backend and a CPU backend both load: a test step on each decides (a weak integrated GPU can lose to a fast CPU).
+    const gpu = await tryTrial(() => settingsFor(firstChoice), request.modelPath, deps);
+    let cpu: Trial | Error = new Error("no CPU backend loads");
+    for (const candidate of cpuCandidates(hardware)) {
+      cpu = await tryTrial(() => settingsFor(candidate), request.modelPath, deps);
+      if (!(cpu instanceof Error) || !/could not load|not installed/.test(cpu.message)) break;
     }
+    const cpuBackend = cpu instanceof Error ? "wasm" : cpu.settings.backend.value;
+    const timing = (t: Trial | Error, backend: TfjsBackendName): BackendTiming =>
+      t instanceof Error ? { backend, tokensPerSecond: null, secondsPerStep: null, error: t.message.split("\n")[0]!.slice(0, 300) } : { backend, tokensPerSecond: t.calibration!.tokensPerSecond, secondsPerStep: t.calibration!.secondsPerStep };
+    backendTimings.push(timing(gpu, firstChoice), timing(cpu, cpuBackend));
+    const decision = chooseFasterBackend(backendTimings[0]!, backendTimings[1]!, gpuNameOf(hardware, firstChoice));
+    const picked = decision.value === firstChoice ? gpu : cpu;
+    if (picked instanceof Error) throw picked; // neither ran: the CPU's error says why
+    trial = { ...picked, settings: { ...picked.settings, backend: { value: decision.value, reason: decision.reason } } };
+  } else {
+    const settings = settingsFor();
+    trial = request.calibrate !== false ? await runTrial(settings, request.modelPath, deps) : { settings, config: settings.config, calibration: null, adjustments: [] };
   }
+
+  const { settings, config, calibration, adjustments } = trial;
   const final: Settings = adjustments.length ? withConfig(settings, config) : settings;
   if (adjustments.length) {
     const quantizedBase = (config as TrainConfig & { quantizedBase?: boolean }).quantizedBase ?? false;
-    const prediction = predictPeakMemory(shape, { seqLen: config.seqLen, batchSize: config.batchSize, rank: config.lora.rank, targets: config.lora.targets, gradientCheckpointing: config.gradientCheckpointing, quantizedBase }, settings.backend.value);
-    final.memory = { ...final.memory, prediction };
+    const memorySettings = { seqLen: config.seqLen, batchSize: config.batchSize, rank: config.lora.rank, targets: config.lora.targets, gradientCheckpointing: config.gradientCheckpointing, quantizedBase };
+    const prediction = predictPeakMemory(shape, memorySettings, settings.backend.value);
+    final.memory = { ...final.memory, prediction, ...(final.memory.gpu && { gpu: { ...final.memory.gpu, prediction: predictGpuMemory(shape, memorySettings, hardware.tfjs.adapter) } }) };
   }
   const tokensPerEpoch = data && final.trainExamples !== null ? final.trainExamples * Math.min(data.tokens.mean + 1, config.seqLen) : null;
   const secondsPerEpoch = calibration && tokensPerEpoch !== null ? Math.round(tokensPerEpoch / calibration.tokensPerSecond) : null;
   const gpu = hardware.llamaCpp.devices[0] ?? hardware.gpus[0]?.model ?? null;
+  const onGpu = isGpuBackend(final.backend.value);
   return {
     ...final,
     model: { path: inspection.path, architecture: inspection.architecture, parameters: inspection.parameters, sha256: inspection.sha256 },
     shape,
     data,
     hardware: { cpu: hardware.cpu.model, cores: hardware.cpu.physicalCores, ramAvailableMb: hardware.memory.availableMb, ramTotalMb: hardware.memory.totalMb, gpu },
+    device: onGpu ? { kind: "gpu", name: gpuNameOf(hardware, final.backend.value) } : { kind: "cpu", name: hardware.cpu.model },
+    backendTimings,
     predicted: {
       peakMemoryMb: final.memory.prediction.peakMb,
       measuredPeakMemoryMb: calibration?.peakRssMb ?? null,
+      gpuMemoryMb: final.memory.gpu?.prediction.peakMb ?? null,
+      measuredGpuMemoryMb: calibration?.gpu?.peakMb ?? null,
       tokensPerSecond: calibration?.tokensPerSecond ?? null,
       secondsPerEpoch,
       secondsTotal: secondsPerEpoch !== null ? Math.round(secondsPerEpoch * config.epochs) : null,
@@ -107,15 +136,68 @@ export async function recommendTrainConfig(request: RecommendRequest): Promise<R
   };
 }
 
+/** The settings for one backend, calibrated and stepped down until the measured memory fits its budget. */
+interface Trial {
+  settings: Settings;
+  config: TrainConfig;
+  calibration: CalibrationResult | null;
+  adjustments: Recommendation["adjustments"];
+}
+
+async function runTrial(settings: Settings, modelPath: string, deps: RecommendDeps): Promise<Trial> {
+  let config = settings.config;
+  const adjustments: Recommendation["adjustments"] = [];
+  for (let attempt = 0; ; attempt++) {
+    const calibration = await deps.calibrate(calibrationOptions(modelPath, config, settings.backend.value));
+    const over = measuredOverBudget(calibration, settings);
+    if (!over) return { settings, config, calibration, adjustments };
+    const next = stepDown(config, attempt);
+    if (!next) return { settings, config, calibration, adjustments };
+    adjustments.push({ change: next.change, reason: measuredOver(over, next.reason) });
+    config = next.config;
+  }
+}
+
+/** runTrial, with a failure (no fitting settings, a backend that does not load, a crash) as its value. */
+async function tryTrial(settings: () => Settings, modelPath: string, deps: RecommendDeps): Promise<Trial | Error> {
+  try {
+    return await runTrial(settings(), modelPath, deps);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+interface Over {
+  measured: number;
+  budget: number;
+  /** What the budget is a share of. */
+  of: Localized;
+}
+
+/** Whether the calibration measured more than the budget: RAM (peak RSS), or on a GPU its memory too. */
+function measuredOverBudget(c: CalibrationResult, s: Settings): Over | null {
+  const pct = Math.round(MEMORY_SHARE * 100);
+  if (c.gpu && s.memory.gpu?.budgetMb != null && c.gpu.peakMb > s.memory.gpu.budgetMb) {
+    const unified = s.memory.gpu.source === "unified";
+    return {
+      measured: Math.round(c.gpu.peakMb),
+      budget: s.memory.gpu.budgetMb,
+      of: unified ? { en: `${pct}% of the share of RAM the GPU may use`, zh: `GPU 可用内存份额的 ${pct}%` } : { en: `${pct}% of the GPU's memory`, zh: `显存的 ${pct}%` },
+    };
+  }
+  if (c.peakRssMb > s.memory.budgetMb) return { measured: c.peakRssMb, budget: s.memory.budgetMb, of: { en: `${pct}% of available memory`, zh: `可用内存的 ${pct}%` } };
+  return null;
+}
+
 function calibrationOptions(modelPath: string, c: TrainConfig, backend: Settings["backend"]["value"]): CalibrationOptions {
   const quantizedBase = (c as TrainConfig & { quantizedBase?: boolean }).quantizedBase ?? false;
   return { modelPath, seqLen: c.seqLen, batchSize: c.batchSize, rank: c.lora.rank, targets: c.lora.targets, gradientCheckpointing: c.gradientCheckpointing, quantizedBase, steps: CALIBRATION_STEPS, backend };
 }
 
-function measuredOver(measured: number, budget: number, reason: Localized): Localized {
+function measuredOver(o: Over, reason: Localized): Localized {
   return {
-    en: `The calibration run measured ${measured} MB, over the ${budget} MB budget (${Math.round(MEMORY_SHARE * 100)}% of available memory). ${reason.en}`,
-    zh: `校准运行实测 ${measured} MB，超过 ${budget} MB 预算（可用内存的 ${Math.round(MEMORY_SHARE * 100)}%）。${reason.zh}`,
+    en: `The calibration run measured ${o.measured} MB, over the ${o.budget} MB budget (${o.of.en}). ${reason.en}`,
+    zh: `校准运行实测 ${o.measured} MB，超过 ${o.budget} MB 预算（${o.of.zh}）。${reason.zh}`,
   };
 }
 

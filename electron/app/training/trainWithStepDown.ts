@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { writeJsonAtomic } from "../../engine/training/runTrainingJob";
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { nativeMatMulExpected } from "../../../native-deps/nativeMatmul/nativeMatMulExpected";
-import { looksOutOfMemory } from "../recommend/looksOutOfMemory";
+import { gpuOutOfMemoryText, looksOutOfMemory, outOfMemoryKind } from "../recommend/looksOutOfMemory";
 import type { TrainingProcessResult } from "./forkTrainingWorker";
 import { stepDown } from "../recommend/stepDown";
 import type { RunRecord } from "./RunRecord";
@@ -36,7 +36,8 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
     options.onStart?.(handle);
     const final = await handle.finished;
     const result = await handle.process.done;
-    const memory = looksOutOfMemory(result) && (result.status === "failed" || steps === 0);
+    // A lost GPU device or a failed GPU allocation is out-of-memory at any step (the GPU says so; the OOM killer does not).
+    const memory = looksOutOfMemory(result) && (result.status === "failed" || steps === 0 || outOfMemoryKind(result) === "gpu");
     if (final.status !== "finished" && final.status !== "cancelled" && !memory && steps === 0 && crashedInNativeCode(result) && nativeMatMulExpected()) {
       // Note: MLAS is native code in the training process; a crash before the first step (an Electron memory cage
       // or a CPU it does not know) must not cost the run. From now on this app trains on wasm's own kernels.
@@ -51,8 +52,11 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
       continue;
     }
     if (final.status === "finished" || final.status === "cancelled" || !memory) return final;
-    const next = stepDown(final.job.config, attempt);
-    if (!next) return final;
+    const stepped = stepDown(final.job.config, attempt);
+    if (!stepped) return final;
+    // A lost device or a failed GPU allocation says so first: "out of memory" alone would point at the RAM.
+    const gpuWords = outOfMemoryKind(result) === "gpu" ? gpuOutOfMemoryText(result) : null;
+    const next = gpuWords ? { ...stepped, reason: { en: `${gpuWords.en} ${stepped.reason.en}`, zh: `${gpuWords.zh}${stepped.reason.zh}` } } : stepped;
     options.onStepDown?.(next.reason.en);
     // A smaller batch changes the data order per step, so the retry starts over rather than resuming.
     await rm(join(final.job.outDir, "checkpoints"), { recursive: true, force: true });

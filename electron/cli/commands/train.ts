@@ -4,7 +4,7 @@ import { TrainConfigSchema, type TrainConfig } from "../../engine/training/Train
 import type { TrainingEvent } from "../../engine/training/trainingEvents";
 import { PROJECTIONS } from "../../engine/model/ModelWeights";
 import { TARGET_PRESETS } from "../../engine/lora/LoraConfig";
-import { checkTrainInputs, loadRunForResume, prepareTrainingRun, type RunHandle } from "../../app/training/trainRun";
+import { checkTrainInputs, loadRunForResume, prepareTrainingRun, type RunHandle, type TrainRequest } from "../../app/training/trainRun";
 import { trainWithStepDown } from "../../app/training/trainWithStepDown";
 import { configForTraining, type ExplicitSettings } from "../../app/recommend/configForTraining";
 import { resolveHome, storePath } from "../../app/store/resolveHome";
@@ -98,7 +98,7 @@ export const trainCommand: Command<RunRecord> = {
         const valSplit = optionalNumber(args, "val-split");
         if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
         const explicit = explicitSettings(args);
-        const request = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
+        const request: Omit<TrainRequest, "config"> = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
         lock = await lockRunFolder(out);
         await checkTrainInputs(request, explicit.seqLen);
         let config: TrainConfig;
@@ -118,6 +118,12 @@ export const trainCommand: Command<RunRecord> = {
             if (!given.has(name)) io.log(`  ${name} ${JSON.stringify(choice.value)}: ${choice.reason.en}`);
           }
           config = recommended;
+          // Where a GPU and a CPU backend were both timed, the faster trains the run (recorded in run.json as its
+          // backend); --backend overrides it. Otherwise the training process chooses as the probe did.
+          if (!request.backend && recommendation.backendTimings.length) {
+            request.backend = recommendation.backend.value;
+            io.log(`  backend ${recommendation.backend.value}: ${recommendation.backend.reason.en}`);
+          }
         }
         record = await prepareTrainingRun({ ...request, config }, io.log);
         io.log(`${record.data.trainExamples} training and ${record.data.validationExamples} validation examples (${record.data.excludedExamples} left out, ${record.data.truncatedExamples} truncated)`);

@@ -87,7 +87,11 @@ describe("chooseSettings", () => {
 
   it("budgets a GPU backend against free VRAM and allows larger batches there", () => {
     const s = chooseSettings({ hardware: hardware(64000, "tensorflow-gpu", 8000), model: presetShape("small"), data: data(2000, 200) });
-    expect(s.memory).toMatchObject({ limit: "vram", availableMb: 8000, budgetMb: 6800 });
+    // The tensors live on the GPU: its memory is budgeted apart from the RAM (which keeps the runtime and weights).
+    expect(s.memory.gpu).toMatchObject({ source: "vram", availableMb: 8000, budgetMb: 6800 });
+    expect(s.memory.gpu!.prediction.peakMb).toBeLessThanOrEqual(6800);
+    expect(s.memory.limit).toBe("ram");
     expect(s.batchSize.value).toBe(16);
+    expect(s.batchSize.reason.en).toMatch(/MB of GPU memory, within 6800 MB \(85% of the GPU's 8000 MB\)/);
   });
 });

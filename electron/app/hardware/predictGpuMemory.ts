@@ -1,0 +1,55 @@
+import { memoryFeatures, type MemoryFeatures, type MemorySettings } from "./memoryFeatures";
+import type { ModelShape } from "./ModelShape";
+
+/**
+ * GPU memory the engine allocates on the webgpu backend, in MB per MB of each memoryFeatures feature (as float32
+ * bytes), plus a constant. Measured, not assumed: `fitGpuMemoryModel.ts` runs real training steps on webgpu (forced,
+ * on SwiftShader here: what the engine allocates does not depend on the adapter's speed) and reads tfjs's buffer
+ * manager (`tf.memory().numBytesAllocatedInGPU`: every buffer created and not destroyed, the pool of freed buffers
+ * included, i.e. the step's high-water mark). FILLED_BY_FIT
+ */
+export const GPU_MEMORY_COEFFICIENTS = {
+  baselineMb: 0,
+  weights: 1,
+  linear: 1,
+  attention: 1,
+  logits: 1,
+  loraActivations: 1,
+  adapter: 1,
+} as const;
+
+export interface GpuMemoryPrediction {
+  /** Predicted GPU memory of a training step, MB. */
+  peakMb: number;
+  parts: { runtime: number } & Record<keyof MemoryFeatures, number>;
+  /** The largest single buffer a step creates (the logits [batch x seq, vocab], attention scores, an FFN activation or weight), MB. */
+  largestBufferMb: number;
+  /** The adapter's limit on one buffer: the smaller of maxBufferSize and maxStorageBufferBindingSize, MB (null: adapter unknown). */
+  bufferLimitMb: number | null;
+  /** Whether the largest buffer fits that limit (true when the adapter is unknown). */
+  withinBufferLimits: boolean;
+}
+
+const MB = 2 ** 20;
+
+/**
+ * What a training step allocates on the GPU (webgpu; tensorflow-gpu keeps the same float32 tensors, so the same
+ * model serves as its estimate), and whether its largest buffer fits the adapter's limits. The vocabulary tables
+ * (embedding, head) are split under the binding limit by the engine (VocabSplit); the logits are not.
+ */
+export function predictGpuMemory(shape: ModelShape, settings: MemorySettings, adapter?: { maxBufferSize: number; maxStorageBufferBindingSize: number }): GpuMemoryPrediction {
+  const f = memoryFeatures(shape, settings);
+  const c = GPU_MEMORY_COEFFICIENTS;
+  const part = (k: keyof MemoryFeatures) => Math.round(((f[k] * 4) / MB) * c[k] * 10) / 10;
+  const parts = { runtime: c.baselineMb, weights: part("weights"), linear: part("linear"), attention: part("attention"), logits: part("logits"), loraActivations: part("loraActivations"), adapter: part("adapter") };
+  const peakMb = Math.round((parts.runtime + parts.weights + parts.linear + parts.attention + parts.logits + parts.loraActivations + parts.adapter) * 10) / 10;
+  const largestBufferMb = largestBuffer(shape, settings) / MB;
+  const bufferLimitMb = adapter ? Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize) / MB : null;
+  return { peakMb, parts, largestBufferMb: Math.round(largestBufferMb * 10) / 10, bufferLimitMb: bufferLimitMb === null ? null : Math.round(bufferLimitMb), withinBufferLimits: bufferLimitMb === null || largestBufferMb <= bufferLimitMb };
+}
+
+/** Bytes of the largest tensor one step binds. */
+function largestBuffer(m: ModelShape, s: MemorySettings): number {
+  const n = s.batchSize * s.seqLen;
+  return 4 * Math.max(n * m.vocab, s.batchSize * m.heads * s.seqLen * s.seqLen, n * m.ffn, n * m.dim, s.quantizedBase ? 0 : m.dim * m.ffn);
+}
