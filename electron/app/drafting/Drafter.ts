@@ -7,7 +7,7 @@ import { getLlamaRuntime, llamaThreads } from "../../engine/inference/llamaRunti
 import { summarizeModel } from "../../engine/gguf/inspectModel";
 import { validateGgufFile } from "../models/validateGgufFile";
 import { draftMessage } from "./draftMessages";
-import { answerBudget, DEFAULT_DRAFT_LIMITS, draftPrompt, draftSchema, type DraftedPair, type DraftLimits } from "./draftPrompt";
+import { answerBudget, DEFAULT_DRAFT_LIMITS, draftPrompt, draftSchema, skeletonJson, type DraftedPair, type DraftLimits } from "./draftPrompt";
 
 /** The drafting model cannot be used at all (not GGUF, no chat template, too small a context); message in en + zh. */
 export class DraftModelError extends Error {
@@ -68,7 +68,7 @@ export class Drafter {
     if (bad) throw new DraftModelError("NOT_GGUF", draftMessage("NOT_GGUF", { model: name, detail: bad }));
     const summary = await summarizeModel(modelPath);
     if (!summary.hasChatTemplate) throw new DraftModelError("NO_CHAT_TEMPLATE", draftMessage("NO_CHAT_TEMPLATE", { model: name }));
-    const limits = options.limits ?? DEFAULT_DRAFT_LIMITS;
+    let limits = options.limits ?? DEFAULT_DRAFT_LIMITS;
     const llama = await getLlamaRuntime();
     let model: LlamaModel;
     try {
@@ -78,19 +78,19 @@ export class Drafter {
     }
     try {
       const contextSize = options.contextSize ?? Math.min(model.trainContextSize || 4096, 4096);
-      const maxTokens = answerBudget(options.pairs, limits);
       const wrapper = await chatWrapperForModel(model);
-      const overhead = countPrompt(model, wrapper, draftPrompt({ text: "", file: "x", page: 1 }, options.pairs, "en", limits)) + 16;
-      const room = contextSize - maxTokens - overhead;
-      if (room < MIN_PASSAGE_TOKENS) {
-        throw new DraftModelError("CONTEXT_TOO_SMALL", draftMessage("CONTEXT_TOO_SMALL", { model: name, context: contextSize, pairs: options.pairs }));
-      }
+      const empty = { text: "", file: "x", page: 1 };
+      const overhead = Math.max(...(["en", "zh"] as const).map((l) => countPrompt(model, wrapper, draftPrompt(empty, options.pairs, l, limits)))) + 16;
+      const skeleton = (l: DraftLimits) => model.tokenize(skeletonJson(options.pairs, l)).length;
+      const fitted = fitToContext(contextSize - overhead, options.pairs, limits, options.passageTokens ?? DEFAULT_PASSAGE_TOKENS, skeleton);
+      if (!fitted) throw new DraftModelError("CONTEXT_TOO_SMALL", draftMessage("CONTEXT_TOO_SMALL", { model: name, context: contextSize, pairs: options.pairs }));
+      limits = fitted.limits;
+      const maxTokens = answerBudget(options.pairs, limits, skeleton(limits));
       const context = await model.createContext({ contextSize, sequences: 1, threads: llamaThreads("chat", options.threads, model.size) });
       const { LlamaChat } = await import("node-llama-cpp");
       const chat = new LlamaChat({ contextSequence: context.getSequence(), chatWrapper: wrapper, autoDisposeSequence: true });
       const grammar = await llama.createGrammarForJsonSchema(draftSchema(options.pairs, limits));
-      const passageTokens = Math.min(options.passageTokens ?? DEFAULT_PASSAGE_TOKENS, room);
-      return new Drafter(modelPath, summary.name ?? name, model, context, chat, wrapper, grammar, options.pairs, limits, maxTokens, passageTokens);
+      return new Drafter(modelPath, summary.name ?? name, model, context, chat, wrapper, grammar, options.pairs, limits, maxTokens, fitted.passageTokens);
     } catch (error) {
       await model.dispose();
       throw error;
@@ -157,6 +157,35 @@ export class Drafter {
     await this.context.dispose();
     await this.model.dispose();
   }
+}
+
+/** Fewest characters of an answer worth drafting; a context that leaves less is too small. */
+const MIN_ANSWER_CHARS = 40;
+
+/**
+ * Passage size and string bounds that fit `room` tokens (the context less the prompt): a passage gets up to a third,
+ * the answers the rest; where the bounds asked for do not fit, they shrink together down to a floor, and then the
+ * passage shrinks (a small model's context, like the demo model's 1,024 tokens, still drafts, with shorter passages
+ * and answers). Null when even the smallest do not fit.
+ */
+export function fitToContext(
+  room: number,
+  pairs: number,
+  limits: DraftLimits,
+  wantedPassage: number,
+  skeleton: (l: DraftLimits) => number = (l) => skeletonJson(pairs, l).length,
+): { limits: DraftLimits; passageTokens: number } | null {
+  const third = Math.max(MIN_PASSAGE_TOKENS, Math.min(wantedPassage, Math.floor(room / 3)));
+  const shrink = (n: number, min: number) => Math.max(min, Math.floor(n * 0.85));
+  let fitted = limits;
+  for (let i = 0; i < 60 && answerBudget(pairs, fitted, skeleton(fitted)) > room - third; i++) {
+    const next = { questionChars: shrink(fitted.questionChars, 16), answerChars: shrink(fitted.answerChars, MIN_ANSWER_CHARS), evidenceItems: i >= 4 ? 1 : fitted.evidenceItems, evidenceChars: shrink(fitted.evidenceChars, 16) };
+    if (JSON.stringify(next) === JSON.stringify(fitted)) break;
+    fitted = next;
+  }
+  // What the answers leave goes to the passage, up to the size asked for.
+  const passageTokens = Math.min(wantedPassage, room - answerBudget(pairs, fitted, skeleton(fitted)));
+  return passageTokens >= MIN_PASSAGE_TOKENS ? { limits: fitted, passageTokens } : null;
 }
 
 function history(prompt: { system: string; user: string }) {

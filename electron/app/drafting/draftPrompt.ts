@@ -45,13 +45,21 @@ export function draftSchema(pairs: number, limits: DraftLimits) {
 }
 
 /**
- * Most tokens one passage's output may take: every string at its bound, at 2 characters per token (real
- * tokenizers average 3-4 for English; Chinese is about 1 character per token, so long Chinese answers may be cut,
- * which is reported, never a crash), plus the JSON around them.
+ * Most tokens one passage's output may take: the JSON around the strings (`skeletonTokens`, measured with the model's
+ * tokenizer; estimated without one) plus every string at its bound at one token per character. Note: real tokenizers
+ * average 3-4 characters per token in English and about 1 per Chinese character, but a small or random model may
+ * spell a string character by character; at one per character a finished output is never cut, except where one
+ * character takes two tokens (Chinese in a vocabulary with few Chinese characters), which is reported, not a crash.
  */
-export function answerBudget(pairs: number, limits: DraftLimits): number {
+export function answerBudget(pairs: number, limits: DraftLimits, skeletonTokens = skeletonJson(pairs, limits).length): number {
   const chars = limits.questionChars + limits.answerChars + limits.evidenceItems * limits.evidenceChars;
-  return Math.ceil((pairs * (chars / 2 + 24)) + 16);
+  return Math.ceil(pairs * chars + skeletonTokens + 8);
+}
+
+/** The output's JSON with empty strings, indented as the grammar allows (tabs): what the strings sit in. */
+export function skeletonJson(pairs: number, limits: DraftLimits): string {
+  const pair = { question: "", answer: "", evidence: Array.from({ length: limits.evidenceItems }, () => "") };
+  return JSON.stringify({ pairs: Array.from({ length: pairs }, () => pair) }, null, "\t");
 }
 
 /** The system and user messages asking for `pairs` pairs from one passage, in the passage's language. */
