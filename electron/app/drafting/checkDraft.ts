@@ -58,7 +58,8 @@ export class QuestionIndex {
 }
 
 /**
- * The checks of one drafted pair against its passage: supported by the passage, a duplicate of an earlier
+ * The checks of one drafted pair against its passage: supported by the passage (most of its content words, and every
+ * number, found there), a duplicate of an earlier
  * question of the job, its length, its language against the passage's, personal data in it. Pure.
  */
 export function checkDraft(
@@ -67,7 +68,7 @@ export function checkDraft(
   earlier: QuestionIndex,
   settings: DraftCheckSettings = DEFAULT_DRAFT_CHECKS,
 ): DraftChecks {
-  const supported = supportShare(pair.answer, passage) >= settings.supportShare;
+  const supported = supportShare(pair.answer, passage) >= settings.supportShare && numbersFound(pair.answer, passage);
   const duplicate = earlier.has(pair.question);
   const length = lengthOf(pair, settings);
   const language = languageOf(pair, detectLanguage(passage));
@@ -82,6 +83,13 @@ export function supportShare(answer: string, passage: string): number {
   if (units.length === 0) return 0;
   const inPassage = new Set(contentUnits(passage));
   return units.filter((u) => inPassage.has(u)).length / units.length;
+}
+
+/** Every number of the answer is in the passage (a dose, a deadline, an amount must never be made up). */
+export function numbersFound(answer: string, passage: string): boolean {
+  const numbers = (t: string) => t.match(/\d+(?:[.,]\d+)*/g) ?? [];
+  const inPassage = new Set(numbers(passage));
+  return numbers(answer).every((n) => inPassage.has(n));
 }
 
 function lengthOf(pair: { question: string; answer: string }, s: DraftCheckSettings): DraftChecks["length"] {
