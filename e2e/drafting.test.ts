@@ -71,10 +71,12 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     await byTest("draft-pairs").fill(String(pairs));
     await screen(`${lang}-8-draft-dialog`);
     await byTest("draft-start").click();
-    await expect.poll(() => byTest("draft-dialog").isVisible()).toBe(false);
+    await expect.poll(() => byTest("draft-dialog").isVisible(), { timeout: 60_000 }).toBe(false);
     await expect.poll(() => byTest("draft-progress").isVisible(), { timeout: 30_000 }).toBe(true);
     await screen(`${lang}-8-draft-progress`);
-    await expect.poll(() => text("draft-status"), { timeout: 600_000, interval: 1_000 }).toMatch(lang === "en" ? /Finished/ : /已完成/);
+    const ended = lang === "en" ? /Finished|Failed|Cancelled/ : /已完成|失败|已取消/;
+    await expect.poll(() => text("draft-status"), { timeout: 600_000, interval: 1_000 }).toMatch(ended);
+    expect(await text("draft-status"), await text("draft-failed")).toMatch(lang === "en" ? /Finished/ : /已完成/);
     const done = /(\d+)\D+(\d+)/.exec(await text("draft-progress-text"));
     expect(done && done[1] === done[2] && Number(done[1]) > 0, await text("draft-progress-text")).toBe(true);
     await expect.poll(() => byTest("draft-table").isVisible(), { timeout: 30_000 }).toBe(true);
@@ -158,11 +160,15 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     expect((await counts())!.accepted).toBeLessThanOrEqual(passing);
     await byTest("draft-filter").click();
     await byTest("draft-filter-pending").click();
+    await expect.poll(() => byTest("draft-row-1").getAttribute("data-status").catch(() => null), { timeout: 30_000 }).toBe("pending");
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? document.activeElement?.id ?? null);
+    await byTest("draft-1-accept").focus();
     for (let i = 0; i < before.total && !(await byTest("draft-none").isVisible()); i++) {
       const left = (await counts())!.pending;
-      await byTest("draft-1-accept").focus();
       await page.keyboard.press("Enter");
       await expect.poll(async () => (await counts())?.pending, { timeout: 30_000 }).toBe(left - 1);
+      // The accepted row leaves the list; the focus lands on the one that took its place (or the table's heading).
+      await expect.poll(focused, { timeout: 30_000 }).toBe(left - 1 > 0 ? "draft-1-accept" : "draft-review-h");
     }
     await expect.poll(() => byTest("draft-none").isVisible(), { timeout: 30_000 }).toBe(true);
     const after = (await counts())!;

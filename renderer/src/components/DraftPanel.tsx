@@ -63,16 +63,18 @@ export function DraftPanel({ project, files, onUse }: { project: ProjectSummary;
           <>
             <DraftProgress job={job} onChange={jobs.put} />
             {(job.counts.total > 0 || job.status === "running") && <DraftReview job={job} onJob={jobs.put} />}
-            <Stack spacing={1} sx={{ alignItems: "flex-start" }} data-testid="draft-use-section">
-              <Typography variant="body2" color="text.secondary">
-                {t("drafting.useText", { n: kept })}
-              </Typography>
-              <Button variant="contained" color="success" disabled={kept === 0 || drafting || use.busy} onClick={() => void use.run()} data-testid="draft-use">
-                {t("drafting.use", { n: kept })}
-              </Button>
-              {drafting && kept > 0 && <Alert severity="info">{t("drafting.useWhenDone")}</Alert>}
-              <ErrorAlert error={use.error} />
-            </Stack>
+            {job.counts.total > 0 && (
+              <Stack spacing={1} sx={{ alignItems: "flex-start" }} data-testid="draft-use-section">
+                <Typography variant="body2" color="text.secondary">
+                  {t("drafting.useText", { n: kept })}
+                </Typography>
+                <Button variant="contained" color="success" disabled={kept === 0 || drafting || use.busy} onClick={() => void use.run()} data-testid="draft-use">
+                  {t("drafting.use", { n: kept })}
+                </Button>
+                {drafting && kept > 0 && <Alert severity="info">{t("drafting.useWhenDone")}</Alert>}
+                <ErrorAlert error={use.error} />
+              </Stack>
+            )}
           </>
         )}
       </Stack>

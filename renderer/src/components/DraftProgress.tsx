@@ -8,7 +8,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DraftJobStatus, DraftJobView } from "../../../electron/contract/dto";
 import { api } from "../api/client";
-import { progressPercent } from "../drafting/draftJobs";
+import { isActive, progressPercent } from "../drafting/draftJobs";
 import { formatDuration } from "../format";
 import { useAction } from "../hooks/useAction";
 import { useLocalized } from "../hooks/useLocalized";
@@ -49,13 +49,17 @@ export function DraftProgress({ job, onChange }: { job: DraftJobView; onChange: 
           {t("drafting.modelUsed", { name: job.model.name, pairs: job.pairs })}
         </Typography>
       </Stack>
-      <div role="status" aria-live="polite">
-        <Typography variant="body2" data-testid="draft-progress-text">
-          {progressText}
-          {job.status === "running" && job.secondsLeft != null ? ` · ${t("drafting.timeLeft", { time: formatDuration(job.secondsLeft, lang) })}` : ""}
-        </Typography>
-      </div>
-      <LinearProgress aria-label={progressText} variant={pct == null ? "indeterminate" : "determinate"} value={pct ?? undefined} />
+      {(isActive(job) || job.passagesTotal > 0) && (
+        <>
+          <div role="status" aria-live="polite">
+            <Typography variant="body2" data-testid="draft-progress-text">
+              {progressText}
+              {job.status === "running" && job.secondsLeft != null ? ` · ${t("drafting.timeLeft", { time: formatDuration(job.secondsLeft, lang) })}` : ""}
+            </Typography>
+          </div>
+          <LinearProgress aria-label={progressText} variant={pct == null && job.status === "running" ? "indeterminate" : "determinate"} value={pct ?? 0} />
+        </>
+      )}
       {job.status === "interrupted" && (
         <Alert severity="warning" data-testid="draft-interrupted">
           {t("drafting.interrupted")}

@@ -37,8 +37,11 @@ export function DraftReview({ job, onJob }: { job: DraftJobView; onJob: (job: Dr
 
   const passing = useAction(async () => onJob(await api.acceptPassingDrafts({ jobId: job.id })));
   const reviewed = (d: DraftView, index: number) => {
-    drafts.put(d);
-    if (status) refocus.current = index;
+    if (status && d.status !== status) {
+      // The row leaves this filtered page: read the page again, then focus the row that takes its place.
+      refocus.current = index;
+      drafts.reload();
+    } else drafts.put(d);
     void api.getDraftJob({ jobId: job.id }).then(onJob, () => {});
   };
 

@@ -5,7 +5,7 @@ import { useQuery } from "./useQuery";
 
 /**
  * One page of a job's drafts (optionally of one review status), read from the server; read again when the job
- * drafts more passages or its review counts change (another window, "accept all that pass").
+ * drafts more passages or a review changes (this window or another, "accept all that pass").
  */
 export function useDrafts(job: DraftJobView, status: DraftStatus | null, page: number, size: number) {
   const q = useQuery(
@@ -13,14 +13,15 @@ export function useDrafts(job: DraftJobView, status: DraftStatus | null, page: n
     [job.id, status, page, size],
     ["drafts"],
   );
-  const seen = useRef(`${job.passagesDone}/${JSON.stringify(job.counts)}`);
+  // Reviews come back as state.changed "drafts" (read again by useQuery); new drafts as the job's progress.
+  const seen = useRef(`${job.passagesDone}/${job.counts.total}`);
   useEffect(() => {
-    const now = `${job.passagesDone}/${JSON.stringify(job.counts)}`;
+    const now = `${job.passagesDone}/${job.counts.total}`;
     if (now !== seen.current) {
       seen.current = now;
       q.reload();
     }
-  }, [job.passagesDone, job.counts, q.reload]);
+  }, [job.passagesDone, job.counts.total, q.reload]);
   /** A reviewed draft replaces its row at once (the page is read again with the job's new counts). */
   const put = (d: DraftView) => q.data && q.setData({ ...q.data, drafts: q.data.drafts.map((x) => (x.id === d.id ? d : x)) });
   return { ...q, put };
