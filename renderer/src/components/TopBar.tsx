@@ -17,11 +17,23 @@ import { useLocalized } from "../hooks/useLocalized";
 
 export function TopBar({ onHome }: { onHome: () => void }) {
   const { t } = useTranslation();
-  const { lang } = useLocalized();
+  const { lang, loc } = useLocalized();
   const { settings, updateSettings, hardware } = useAppContext();
-  const hwLabel = hardware ? (hardware.gpus[0] ?? `${hardware.cores} ${t("top.cores")}`) + ` · ${formatMb(hardware.ramTotalMb, lang)} RAM` : t("top.probing");
+  // Which device trains comes first: "GPU: <name>" or "CPU" (and, on the CPU, one line on why no GPU trains).
+  const device = hardware?.trainingDevice;
+  const deviceLabel = device ? (device.kind === "gpu" ? t("top.deviceGpu", { name: device.name }) : t("top.deviceCpu")) : null;
+  const hwLabel = hardware ? `${deviceLabel} · ${formatMb(hardware.ramTotalMb, lang)} RAM` : t("top.probing");
   const hwDetail = hardware
-    ? [hardware.cpu, ...hardware.gpus, `${t("top.trainingBackend")}: ${hardware.trainingBackend}`, `${t("top.chatBackend")}: ${hardware.chatBackend}`, ...hardware.backendNotes].join("\n")
+    ? [
+        device?.kind === "gpu" ? t("top.trainsOnGpu", { name: device.name }) : t("top.trainsOnCpu", { name: hardware.cpu }),
+        ...(device?.why ? [loc(device.why)] : []),
+        t("top.epochTime"),
+        hardware.cpu,
+        ...hardware.gpus,
+        `${t("top.trainingBackend")}: ${hardware.trainingBackend}`,
+        `${t("top.chatBackend")}: ${hardware.chatBackend}`,
+        ...hardware.backendNotes,
+      ].join("\n")
     : "";
   return (
     <AppBar position="static" color="default" elevation={1} component="header">

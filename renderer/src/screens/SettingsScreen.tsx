@@ -88,6 +88,15 @@ export function SettingsScreen({ project, goStep }: StepProps) {
               </Typography>
               <LinearProgress variant="determinate" value={memShare} color={overBudget ? "error" : memShare > 85 ? "warning" : "success"} aria-labelledby="mem-label" sx={{ height: 10, borderRadius: 5 }} />
             </div>
+            <Typography variant="body2" data-testid="settings-device">
+              {t(r.device.kind === "gpu" ? "settings.deviceGpu" : "settings.deviceCpu", { name: r.device.name, epoch: formatDuration(r.predicted.secondsPerEpoch, lang) })}
+              {r.device.decision && (
+                <>
+                  <br />
+                  <span data-testid="settings-device-decision">{loc(r.device.decision)}</span>
+                </>
+              )}
+            </Typography>
             <Typography variant="body2" data-testid="settings-time">
               {t("settings.time", { total: formatDuration(r.predicted.secondsTotal, lang), epoch: formatDuration(r.predicted.secondsPerEpoch, lang), steps: r.totalSteps ?? "—", examples: r.trainExamples ?? "—", backend: r.backend })}
             </Typography>
