@@ -169,7 +169,7 @@ describe.skipIf(missing !== null)("answers kept across navigation, and every scr
     expect(await byTest("compare-earlier").innerText()).toContain(question);
   });
 
-  it("breaks no English word in a table header, in English and Chinese, at the default window width", { timeout: 600_000 }, async () => {
+  it("breaks no English word in a table header, in English and Chinese, at the default window width", { timeout: 900_000 }, async () => {
     const found: Record<string, string[]> = {};
     const english: Record<string, string[]> = {};
     for (const lang of ["en", "zh"] as const) {
@@ -181,6 +181,19 @@ describe.skipIf(missing !== null)("answers kept across navigation, and every scr
       for (const [i, step] of STEPS.entries()) {
         await byTest(`step-${step}`).click();
         await expect.poll(() => byTest(`screen-${step}`).isVisible()).toBe(true);
+        // Every table the step can show: a file's report before its import, an evaluation's results, an export's files.
+        if (step === "data" && lang === "en") {
+          await byTest("data-upload-input").setInputFiles(sample);
+          await expect.poll(() => byTest("quality-report").isVisible(), { timeout: 120_000 }).toBe(true);
+        }
+        if (step === "evaluate" && lang === "en") {
+          await byTest("evaluate-run").click();
+          await expect.poll(() => byTest("evaluate-metrics").isVisible(), { timeout: 400_000 }).toBe(true);
+        }
+        if (step === "export") {
+          await byTest("export-run").click();
+          await expect.poll(() => byTest("export-files").isVisible(), { timeout: 300_000 }).toBe(true);
+        }
         await page.waitForLoadState("networkidle").catch(() => {});
         await page.waitForTimeout(500);
         // Folded notes opened, so their tables are measured too.
@@ -190,7 +203,15 @@ describe.skipIf(missing !== null)("answers kept across navigation, and every scr
         await shot(`${lang}-${i + 1}-${step}`);
       }
     }
-    console.log(`English words on the Chinese pages: ${JSON.stringify(english, null, 1)}`);
+    console.log(`English words on the Chinese pages: ${JSON.stringify(english)}`);
     expect(Object.entries(found).filter(([, words]) => words.length > 0)).toEqual([]);
+    // The export's notes for IT and the compatibility report's reasons are Chinese in the Chinese UI.
+    if ((await byTest("export-notes").getAttribute("open")) === null) await byTest("export-notes").locator("summary").click();
+    expect(await byTest("export-notes").innerText()).toContain("文件名包含内容哈希");
+    expect(await byTest("export-notes").innerText()).not.toContain("the file name carries");
+    expect(await byTest("export-compatibility").innerText()).toMatch(/已并入适配器的普通 GGUF 模型/);
+    for (const phrase of ["adapters load with", "which applies", "the file name carries", "Ollama applies one adapter", "plain", "folded in"]) {
+      expect(english.export!.join(" | "), phrase).not.toContain(phrase);
+    }
   });
 });

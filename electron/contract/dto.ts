@@ -349,7 +349,8 @@ export interface CompatibilityRow {
   artifact: string;
   runtime: string;
   status: "yes" | "caveat" | "no";
-  reason: string;
+  /** Why, for IT, in both languages. */
+  reason: Localized;
 }
 
 export interface ExportedFileView {
@@ -366,7 +367,8 @@ export interface ExportSummary {
   outDir: string;
   /** One entry per format asked for; a format that could not be written has no files and says why in error. */
   /** errorCode names a case the page explains in the user's words (export.errorCode.<code>). */
-  results: { format: ExportFormat; files: ExportedFileView[]; notes: string[]; error: string | null; errorCode?: string }[];
+  /** notes: technical notes for IT in both languages (zh is the English text where no translation exists). */
+  results: { format: ExportFormat; files: ExportedFileView[]; notes: Localized[]; error: string | null; errorCode?: string }[];
   compatibility: CompatibilityRow[];
 }
 

@@ -33,6 +33,9 @@ export function makeTheme(mode: "light" | "dark", lang: UiLanguage): Theme {
         // ripple); on the stepper's steps it is drawn inside so it stays within the card.
         MuiButtonBase: { styleOverrides: { root: ({ theme }) => ({ "&.Mui-focusVisible": { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 } }) } },
         MuiStepButton: { styleOverrides: { root: { padding: "8px 16px", margin: "-8px -16px", "&.Mui-focusVisible": { outlineOffset: -3 } } } },
+        // Table headers never break inside a word: in English a header stays on one line (they are one to three
+        // words; "SHA-256" must not split at its hyphen); Chinese wraps between characters, as it reads naturally.
+        MuiTableCell: { styleOverrides: { head: lang === "zh" ? { wordBreak: "normal", overflowWrap: "normal" } : { whiteSpace: "nowrap", wordBreak: "normal", overflowWrap: "normal" } } },
       },
       typography: { fontFamily: FONT },
       shape: { borderRadius: 8 },

@@ -14,6 +14,7 @@ import { getRun } from "../store/runs";
 import type { ApiContext } from "./ApiContext";
 import { runAdapter } from "./runAdapter";
 import { addExportParity } from "../evaluation/measureExportParity";
+import { exportNoteZh } from "./exportNoteZh";
 
 type ExportApi = Pick<StudioApiImpl, "compatibility" | "exportRun">;
 
@@ -37,7 +38,8 @@ export function exportApi(ctx: ApiContext): ExportApi {
       const { adapter } = await runAdapter(db, run);
       const project = run.projectId ? getProject(db, run.projectId) : null;
       const dir = chosen ?? join(ctx.home, "exports", `${safeName(project?.name ?? "run")}-${run.id.slice(0, 8)}`);
-      const results: ExportSummary["results"] = [];
+      // Notes in English while the exports (and the parity check) add to them; both languages in the answer.
+      const results: (Omit<ExportSummary["results"][number], "notes"> & { notes: string[] })[] = [];
       let compatibility: CompatibilityEntry[] | null = null;
       for (const format of [...new Set(formats)]) {
         // Each format in its own folder: an Ollama export and a PEFT folder both hold files named like the others'.
@@ -66,13 +68,14 @@ export function exportApi(ctx: ApiContext): ExportApi {
       await addExportParity(run.outDir, results);
       compatibility ??= await runCompatibility(await loadRunForExport(run.outDir).catch(failed));
       // Note: nothing is granted because it was written: the folder was allowed already (home or the user's choice).
-      return { runId, outDir: dir, results, compatibility: compatibility.map(row) };
+      const localized = results.map((r) => ({ ...r, notes: r.notes.map((en) => ({ en, zh: exportNoteZh(en) ?? en })) }));
+      return { runId, outDir: dir, results: localized, compatibility: compatibility.map(row) };
     },
   };
 }
 
 function row(e: CompatibilityEntry): CompatibilityRow {
-  return { artifact: e.artifact, runtime: e.runtime, status: e.status, reason: e.reason };
+  return { artifact: e.artifact, runtime: e.runtime, status: e.status, reason: { en: e.reason, zh: e.reasonZh } };
 }
 
 /** A project name as a folder name on every system. */

@@ -9,6 +9,7 @@ import TableRow from "@mui/material/TableRow";
 import Typography from "@mui/material/Typography";
 import { useTranslation } from "react-i18next";
 import type { CompatibilityRow } from "../../../electron/contract/dto";
+import { useLocalized } from "../hooks/useLocalized";
 
 const COLOR = { yes: "success", caveat: "warning", no: "error" } as const;
 const STATUSES = ["yes", "caveat", "no"] as const;
@@ -20,6 +21,7 @@ const STATUSES = ["yes", "caveat", "no"] as const;
  */
 export function CompatibilityTable({ rows }: { rows: CompatibilityRow[] }) {
   const { t } = useTranslation();
+  const { lang, loc } = useLocalized();
   const artifacts = [...new Set(rows.map((r) => r.artifact))];
   return (
     <Stack spacing={1.5} data-testid="export-compatibility">
@@ -53,18 +55,18 @@ export function CompatibilityTable({ rows }: { rows: CompatibilityRow[] }) {
               <TableCell>{t("export.artifact")}</TableCell>
               <TableCell>{t("export.runtime")}</TableCell>
               <TableCell>{t("export.works")}</TableCell>
-              <TableCell lang="en">{t("export.reason")}</TableCell>
+              <TableCell>{t("export.reason")}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
             {rows.map((r, i) => (
               <TableRow key={`${r.artifact}-${r.runtime}-${i}`}>
-                <TableCell sx={{ whiteSpace: "nowrap" }}>{r.artifact}</TableCell>
+                <TableCell>{t(`export.artifactName.${r.artifact}`, { defaultValue: r.artifact })}</TableCell>
                 <TableCell>{r.runtime}</TableCell>
                 <TableCell>
                   <Chip size="small" color={COLOR[r.status]} label={t(`export.status.${r.status}`)} />
                 </TableCell>
-                <TableCell lang="en">{r.reason}</TableCell>
+                <TableCell lang={lang === "zh" && r.reason.zh ? "zh-CN" : "en"}>{loc(r.reason)}</TableCell>
               </TableRow>
             ))}
           </TableBody>

@@ -15,8 +15,8 @@ import { useLocalized } from "../hooks/useLocalized";
 export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
   const { t, i18n } = useTranslation();
   const { lang } = useLocalized();
-  /** Every format's technical notes once each (formats repeat the same ones), for IT. */
-  const notes = [...new Set(summary.results.flatMap((r) => r.notes))];
+  /** Every format's technical notes once each (formats repeat the same ones), for IT, in the UI's language where translated. */
+  const notes = [...new Map(summary.results.flatMap((r) => r.notes).map((n) => [n.en, n])).values()];
   return (
     <>
       <Table size="small" aria-label={t("export.filesTable")}>
@@ -67,11 +67,14 @@ export function ExportFilesTable({ summary }: { summary: ExportSummary }) {
               {t("export.notesForIt")}
             </Typography>
           </summary>
-          {notes.map((n) => (
-            <Typography key={n} variant="body2" color="text.secondary" lang="en" sx={{ overflowWrap: "anywhere" }}>
-              {n}
-            </Typography>
-          ))}
+          {notes.map((n) => {
+            const text = lang === "zh" ? n.zh : n.en;
+            return (
+              <Typography key={n.en} variant="body2" color="text.secondary" lang={lang === "zh" && n.zh !== n.en ? "zh-CN" : "en"} sx={{ overflowWrap: "anywhere" }}>
+                {text}
+              </Typography>
+            );
+          })}
         </details>
       )}
     </>
