@@ -5,6 +5,7 @@
  * (a vocabulary chunk of the head); the custom-gradient op's gradient is the backward product; the GPU holds the
  * quantized bytes, not 4 bytes per weight. On SwiftShader: correctness only.
  */
+import type * as tfType from "@tensorflow/tfjs-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GgmlType, ggmlTypeName } from "../../electron/engine/gguf/ggmlType";
 import { quantize } from "../../electron/engine/gguf/quantize";
@@ -111,7 +112,7 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     const c = tf.tensor2d(random(7 * OUT, rng), [7, OUT]);
     const twin = dequantizeTransposed(m);
     const before = tf.memory().numTensors;
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(frozenQuantizedMatMul(v as tf.Tensor2D, m, () => tf.transpose(twin)), c)))(x);
+    const g = tf.grad((v: tfType.Tensor) => tf.sum(tf.mul(frozenQuantizedMatMul(v as tfType.Tensor2D, m, () => tf.transpose(twin)), c)))(x);
     expect(tf.memory().numTensors).toBe(before + 2); // the gradient and the blocks
     const ref = tf.matMul(c, twin);
     expect(relative((await g.data()) as Float32Array, (await ref.data()) as Float32Array)).toBeLessThanOrEqual(1e-4);
@@ -122,7 +123,7 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     const m = matrix(GgmlType.Q4_K, new Rng(5));
     const before = tf.memory().numBytes;
     gpuBlocks(m);
-    const x = tf.zeros([1, IN]) as tf.Tensor2D;
+    const x = tf.zeros([1, IN]) as tfType.Tensor2D;
     const y = blocksMatMulT(x, m);
     await y.data();
     const used = tf.memory().numBytes - before - 4 * (IN + OUT);

@@ -1,6 +1,25 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { LlamaModel } from "../model/LlamaModel";
 import { dequantizeRows } from "../model/QuantizedWeights";
+import { chunkedHeadCrossEntropy } from "./chunkedHeadCrossEntropy";
+
+/** Vocabulary rows per chunk of the chunked loss (webgpu): [512, 8192] float32 logits are 16 MiB. */
+export const HEAD_CHUNK_ROWS = 8192;
+
+/**
+ * Rows per vocabulary chunk for the loss on the current backend: HEAD_CHUNK_ROWS on webgpu (GPU memory is scarce,
+ * and [rows, vocab] logits may exceed the binding limit), Infinity (the fused whole-vocabulary op) elsewhere.
+ * LORA_STUDIO_HEAD_CHUNK_ROWS sets it on any backend (0 or Infinity: never chunked).
+ */
+export function headChunkRows(): number {
+  // globalThis.process: this also runs in a renderer (the hidden trainer window), where there is no process.
+  const forced = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.LORA_STUDIO_HEAD_CHUNK_ROWS;
+  if (forced !== undefined && forced !== "") {
+    const n = Number(forced);
+    return n > 0 ? n : Infinity;
+  }
+  return tf.getBackend() === "webgpu" ? HEAD_CHUNK_ROWS : Infinity;
+}
 
 /**
  * sum_i weight[i] * (logsumexp(logits_i) - logits_i[target_i]) with logits = hidden @ output head, as one
@@ -11,8 +30,10 @@ import { dequantizeRows } from "../model/QuantizedWeights";
  * such tensors until the backward pass ends; this makes 7 and keeps only the logits. The one-hot is never
  * built: its part of dHidden = (softmax - onehot) * w @ head^T is w * (rows of head^T at the targets), a gather.
  * The gather is forward-only here (inside a custom op), so the missing wasm gather gradient does not matter.
+ * With `chunkRows` below the vocabulary (webgpu by default, headChunkRows), the logits are never whole: see
+ * chunkedHeadCrossEntropy.
  */
-export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array): tf.Scalar {
+export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array, chunkRows = headChunkRows()): tf.Scalar {
   const { outputT, tokenEmbd, quantized, vocabSplit } = model.weights;
   const output = model.weights.output!; // absent only with vocabSplit, which never reads it
   const tied = model.config.tiedEmbeddings;
@@ -27,6 +48,7 @@ export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets
     if (tied && quantized) return tf.tensor2d(dequantizeRows(quantized.tokenEmbd, Array.from(targets)), [rows, model.config.nEmbd]);
     return tf.transpose(tf.gather(output, index, 1));
   };
+  if (chunkRows < vocab) return chunkedHeadCrossEntropy(model, hidden, targets, weight, targetRows, chunkRows);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const h = args[0] as tf.Tensor2D;
     const save = args[args.length - 1] as tf.GradSaveFunc;

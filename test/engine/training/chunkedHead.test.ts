@@ -1,0 +1,3 @@
+import { describeChunkedHead } from "./chunkedHeadSuite";
+
+describeChunkedHead("wasm");
