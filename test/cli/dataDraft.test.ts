@@ -80,6 +80,18 @@ describe("lora-studio data draft", () => {
     expect(none.stdout).toMatch(/none of the \d+ drafted pairs is accepted \(\d+ pending, 0 rejected\).*--include-unreviewed/);
   }, 180_000);
 
+  it("train --data takes a drafts file: nothing accepted is said with what to do; --include-unreviewed trains on the pending pairs", async () => {
+    const out = join(dir, "drafts.jsonl");
+    const TRAIN = ["--model", model, "--data", out, "--defaults", "--max-steps", "2", "--seq-len", "128", "--batch", "1", "--accum", "1", "--rank", "2", "--val-split", "0", "--checkpoint-every", "1000"];
+    const refused = await runCli(["train", "--out", join(dir, "run-none"), ...TRAIN]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/no usable training example .*none of the \d+ drafted pairs is accepted.*--include-unreviewed/);
+    const trained = await runCli(["train", "--out", join(dir, "run-all"), ...TRAIN, "--include-unreviewed", "--json"]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const run = JSON.parse(readFileSync(join(dir, "run-all", "run.json"), "utf8"));
+    expect(run.data.trainExamples).toBe(lines(out).length);
+  }, 180_000);
+
   it("names a model that is not GGUF or has no chat template, and refuses to resume a file drafted otherwise", async () => {
     const notGguf = join(dir, "notes.gguf");
     writeFileSync(notGguf, "this is not a model\n".repeat(20));

@@ -23,6 +23,8 @@ export interface TrainRequest {
   /** Data files (also in dataPaths) that are the validation side as split beforehand; valSplit is then not used. */
   validationPaths?: string[];
   backend?: TrainJob["backend"];
+  /** Drafts files among the data: import pending drafts too (rejected never); default accepted and edited only. */
+  includeUnreviewed?: boolean;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function prepareTrainingRun(request: TrainRequest, log: (line: stri
     seqLen: request.config.seqLen,
     split: valSplit > 0 ? { fraction: valSplit, seed: request.config.seed } : { fraction: 0, min: 0, max: 0, seed: request.config.seed },
     ...(request.validationPaths ? { validationPaths: request.validationPaths.map((p) => resolve(p)) } : {}),
+    ...(request.includeUnreviewed ? { includeUnreviewed: true } : {}),
   });
   if (dataset.counts.train === 0) {
     const errors = dataset.report.findings.filter((f) => f.severity === "error").slice(0, 3).map((f) => f.message.en);

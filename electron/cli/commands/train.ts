@@ -32,6 +32,8 @@ export const trainCommand: Command<RunRecord> = {
     "  --early-stop-patience N                   evaluations without improvement before stopping (default 3; 0 = off)",
     "  --seed N --checkpoint-every N --gradient-checkpointing --quantized-base",
     `  --backend ${BACKENDS.join("|")}`,
+    "  --include-unreviewed                      drafts files (lora-studio data draft): pending pairs train too (default:",
+    "                                            accepted and edited only; rejected ones never)",
     "  --defaults                                settings not given take built-in defaults instead of this machine's",
     "                                            recommendation (which runs a short calibration first)",
     "",
@@ -45,6 +47,7 @@ export const trainCommand: Command<RunRecord> = {
   options: {
     model: { type: "string" },
     data: { type: "string", multiple: true },
+    "include-unreviewed": { type: "boolean" },
     out: { type: "string" },
     resume: { type: "string" },
     "no-store": { type: "boolean" },
@@ -98,7 +101,14 @@ export const trainCommand: Command<RunRecord> = {
         const valSplit = optionalNumber(args, "val-split");
         if (valSplit !== undefined && (valSplit < 0 || valSplit >= 0.9)) throw new UsageError(`--val-split must be between 0 and 0.9, got ${valSplit}`);
         const explicit = explicitSettings(args);
-        const request: Omit<TrainRequest, "config"> = { modelPath: model, dataPaths: data, outDir: out, ...(valSplit !== undefined ? { valSplit } : {}), ...backendOption(args) };
+        const request: Omit<TrainRequest, "config"> = {
+          modelPath: model,
+          dataPaths: data,
+          outDir: out,
+          ...(valSplit !== undefined ? { valSplit } : {}),
+          ...backendOption(args),
+          ...(args.values["include-unreviewed"] === true ? { includeUnreviewed: true } : {}),
+        };
         lock = await lockRunFolder(out);
         await checkTrainInputs(request, explicit.seqLen);
         let config: TrainConfig;
