@@ -8,6 +8,7 @@ import { runTrainingJob } from "../engine/training/runTrainingJob";
 import { TrainerControl } from "../engine/training/TrainerControl";
 import { TrainJobSchema, type TrainWorkerCommand, type TrainWorkerMessage } from "../engine/training/TrainJob";
 import { STOPPED_EXIT_CODE, stopOnSignals } from "./stopOnSignals";
+import { workerCommands } from "./workerCommands";
 
 interface Channel {
   send(message: TrainWorkerMessage): void;
@@ -30,30 +31,13 @@ function channel(): Channel {
 
 const io = channel();
 const control = new TrainerControl();
-let started = false;
 let training = false;
 // Ctrl-C and SIGTERM: checkpoint at the end of the current step, then end (stopOnSignals).
 const signals = stopOnSignals(control, () => training);
 // A forked worker whose parent has gone checkpoints and ends rather than train on unwatched.
 process.on("disconnect", () => signals.stop("parent-gone"));
 
-io.onMessage((command) => {
-  switch (command.type) {
-    case "start":
-      if (started) return;
-      started = true;
-      void start(command.job);
-      return;
-    case "pause":
-      return control.request("pause");
-    case "resume":
-      return control.request("run");
-    case "cancel":
-      return control.request("cancel");
-    default:
-      return command satisfies never;
-  }
-});
+io.onMessage(workerCommands(control, (job) => void start(job)));
 
 async function start(rawJob: unknown): Promise<void> {
   training = true;

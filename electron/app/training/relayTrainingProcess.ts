@@ -8,8 +8,11 @@ export interface WorkerPort {
   readonly pid: number | undefined;
   send(command: TrainWorkerCommand): void;
   onMessage(handler: (message: TrainWorkerMessage) => void): void;
-  /** Called once, when the process has ended (signal when the platform reports one). */
-  onExit(handler: (exitCode: number | null, signal: NodeJS.Signals | null) => void): void;
+  /**
+   * Called once, when the process has ended (signal when the platform reports one). `cause`, where the platform
+   * knows it (a trainer window's render-process-gone reason), replaces the cause read from the exit code.
+   */
+  onExit(handler: (exitCode: number | null, signal: NodeJS.Signals | null, cause?: string) => void): void;
   /** Called when the process could not be started (where the platform reports that apart from its exit). */
   onError?(handler: (error: Error) => void): void;
 }
@@ -43,9 +46,9 @@ export function relayTrainingProcess(port: WorkerPort, job: TrainJob, onEvent: (
           return message satisfies never;
       }
     });
-    port.onExit((exitCode, signal) => {
+    port.onExit((exitCode, signal, cause) => {
       exited = true;
-      resolve(reported ?? { status: "died", exitCode, signal, cause: deathCause(exitCode, signal, oomBefore, oomKillCount()) });
+      resolve(reported ?? { status: "died", exitCode, signal, cause: cause ?? deathCause(exitCode, signal, oomBefore, oomKillCount()) });
     });
     port.onError?.((error) => {
       exited = true;
