@@ -8,7 +8,7 @@ import { getDataset, listExamples } from "../store/datasets";
 /**
  * The stored dataset (already redacted as chosen at import) as JSONL files for training, one per side of the
  * stored split, so that training validates on exactly the examples the Compare step shows as held out: chats as
- * {"messages": [...]}, document chunks as {"text": ...}; excluded examples left out. Written once per dataset (a
+ * {"messages": [...]} (with "provenance" for a pair drafted from a document), document chunks as {"text": ...}; excluded examples left out. Written once per dataset (a
  * dataset never changes after import) under <home>/datasets, atomically.
  */
 export async function datasetTrainingFiles(db: Db, home: string, datasetId: string): Promise<{ trainPath: string; validationPath: string | null }> {
@@ -18,7 +18,10 @@ export async function datasetTrainingFiles(db: Db, home: string, datasetId: stri
   const write = async (split: "train" | "validation") => {
     const path = join(dir, `${dataset.id}.${split}.jsonl`);
     if (existsSync(path)) return path;
-    const lines = listExamples(db, datasetId, { split }).map((e) => JSON.stringify(e.kind === "chat" ? { messages: e.content.messages } : { text: e.content.text }));
+    // A drafted pair keeps its provenance, so the run's dataset.json (and its report) counts the drafted examples.
+    const lines = listExamples(db, datasetId, { split }).map((e) =>
+      JSON.stringify(e.kind === "chat" ? { messages: e.content.messages, ...(e.content.provenance ? { provenance: e.content.provenance } : {}) } : { text: e.content.text }),
+    );
     if (lines.length === 0) return null;
     const tmp = `${path}.tmp-${process.pid}`;
     await writeFile(tmp, lines.join("\n") + "\n");

@@ -1,4 +1,5 @@
 import { looksLikeDraftLine, parseDraftLine, provenanceOf } from "../drafting/draftsFile";
+import type { DraftProvenance } from "./types";
 import type { RecordsResult } from "./importJsonl";
 import { problem } from "./messages";
 
@@ -51,4 +52,16 @@ export class DraftRecords {
     const imported = out.formats.drafts ?? 0;
     out.problems.push(problem(imported === 0 ? "DRAFTS_NONE_ACCEPTED" : "DRAFTS_LEFT_OUT", { file: this.file }, params));
   }
+}
+
+/**
+ * A chat record written by the app for training (datasetTrainingFiles) may carry the provenance of a drafted pair;
+ * the example just read from it keeps it.
+ */
+export function keepProvenance(out: RecordsResult, value: unknown): void {
+  const p = (value as { provenance?: Partial<DraftProvenance> } | null)?.provenance;
+  const last = out.examples.at(-1);
+  if (!p || !last || last.provenance || last.kind !== "chat") return;
+  if (typeof p.model?.name !== "string" || typeof p.model?.sha256 !== "string" || typeof p.source?.file !== "string" || !["accepted", "edited", "unreviewed"].includes(p.review as string)) return;
+  last.provenance = p as DraftProvenance;
 }

@@ -3,7 +3,7 @@ import { readLines } from "./readLines";
 import { recordToExample } from "./recordToExample";
 import type { DataFormat, Example, FileProblem } from "./types";
 import { plainJsonError } from "./plainJsonError";
-import { DraftRecords } from "./draftRecords";
+import { DraftRecords, keepProvenance } from "./draftRecords";
 
 export interface RecordsResult {
   formats: Partial<Record<DataFormat, number>>;
@@ -37,7 +37,9 @@ export async function importJsonl(path: string, name: string, opts: { signal?: A
       continue;
     }
     if (drafts.add(out, value, location)) continue;
+    const before = out.examples.length;
     addRecord(out, value, location);
+    if (out.examples.length > before) keepProvenance(out, value);
   }
   drafts.finish(out);
   return out;

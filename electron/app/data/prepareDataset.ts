@@ -31,6 +31,8 @@ export interface DatasetRecord {
   split: SplitSettings;
   redaction: { choices: RedactionChoices; counts: Partial<Record<PiiKind, number>> };
   report: QualityReport;
+  /** Examples (trained or held out) that a model drafted from documents, and the models (name, sha256); absent when none. */
+  drafted?: { examples: number; unreviewed: number; models: { name: string; sha256: string }[] };
 }
 
 /**
@@ -80,6 +82,7 @@ export async function prepareDataset(paths: string[], options: PrepareOptions): 
     }
     progress.flush();
 
+    const drafted = draftedCount([...split.train, ...split.validation]);
     const record: DatasetRecord = {
       version: 1,
       createdAt: new Date().toISOString(),
@@ -100,10 +103,27 @@ export async function prepareDataset(paths: string[], options: PrepareOptions): 
       split: split.settings,
       redaction: { choices: options.redact ?? {}, counts: redaction.counts },
       report: inspection.report,
+      ...(drafted ? { drafted } : {}),
     };
     await writeFile(join(options.outDir, "dataset.json"), JSON.stringify(record, null, 2));
     return record;
   } finally {
     await formatter.dispose();
   }
+}
+
+/** How many examples carry a drafting provenance, by model (most first). */
+function draftedCount(examples: readonly Example[]): DatasetRecord["drafted"] | null {
+  const byModel = new Map<string, { name: string; sha256: string; n: number }>();
+  for (const e of examples) {
+    if (!e.provenance) continue;
+    const m = e.provenance.model;
+    const entry = byModel.get(m.sha256) ?? { name: m.name, sha256: m.sha256, n: 0 };
+    entry.n++;
+    byModel.set(m.sha256, entry);
+  }
+  if (byModel.size === 0) return null;
+  const models = [...byModel.values()].sort((a, b) => b.n - a.n);
+  const unreviewed = examples.filter((e) => e.provenance?.review === "unreviewed").length;
+  return { examples: models.reduce((a, m) => a + m.n, 0), unreviewed, models: models.map(({ name, sha256 }) => ({ name, sha256 })) };
 }

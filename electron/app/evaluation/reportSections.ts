@@ -58,6 +58,7 @@ export function reportSections(input: ReportInput): ReportSection[] {
       counts
         ? `${counts.examples} examples: ${counts.train} for training, ${counts.validation} held out for validation, ${counts.excluded} excluded, ${counts.truncated} truncated to ${dataset!.seqLen} tokens (${counts.trainTokens} training tokens).`
         : `${record.data.trainExamples} training and ${record.data.validationExamples} validation examples.`,
+      dataset?.drafted ? draftedLine(dataset.drafted) : "",
       dataset ? `Chat template: ${dataset.model.chatTemplate}. Redactions: ${Object.entries(dataset.redaction.counts).map(([k, n]) => `${k} ${n}`).join(", ") || "none"}${Object.keys(dataset.redaction.choices).length ? ` (choices: ${Object.entries(dataset.redaction.choices).map(([k, m]) => `${k} → ${m}`).join(", ")})` : ""}.` : "",
     ].filter(Boolean),
     tables: [
@@ -166,4 +167,11 @@ function exportCheckSection(input: ReportInput, time: (iso: string) => string): 
       ),
     }],
   };
+}
+
+/** The data card's line on question-answer pairs a model drafted from documents (issue 15). */
+function draftedLine(d: NonNullable<NonNullable<ReportInput["dataset"]>["drafted"]>): string {
+  const models = d.models.map((m) => `${m.name} (sha256 ${m.sha256})`).join(", ");
+  const review = d.unreviewed ? `${d.examples - d.unreviewed} reviewed by a person, ${d.unreviewed} not reviewed` : "each reviewed by a person";
+  return `${d.examples} examples are question-answer pairs drafted from documents by ${models} (${review}).`;
 }
