@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Builds the Electron side to JavaScript: dist/electron/main.mjs (the main process), preload.cjs (the window's
-// preload), trainWorker.mjs (the training utilityProcess) and calibrationChild.mjs (the calibration utilityProcess). The renderer is built by scripts/buildRenderer.mjs.
+// preload), trainWorker.mjs (the training utilityProcess), calibrationChild.mjs (the calibration utilityProcess),
+// and the hidden WebGPU trainer window's page webgpuTrainer/{index.html,trainer.js} with its preload
+// trainerPreload.cjs (scripts/trainerPageBuild.mjs). The renderer is built by scripts/buildRenderer.mjs.
 //
 // Notes on the choices:
 // - Packages stay external (`packages: "external"`): node_modules ship with the app anyway, and several
@@ -16,6 +18,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { buildTrainerPage, webgpuBackendInstalled } from "./trainerPageBuild.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = join(root, "dist", "electron");
@@ -59,7 +62,10 @@ await Promise.all([
     // Bundled CommonJS helpers (if any) call require; give ES modules one.
     banner: { js: 'import { createRequire as __studioCreateRequire } from "node:module"; const require = __studioCreateRequire(import.meta.url);' },
   }),
-  build({ ...common, entryPoints: { preload: "electron/preload/preload.ts" }, outdir, format: "cjs", outExtension: { ".js": ".cjs" }, packages: undefined }),
+  build({ ...common, entryPoints: { preload: "electron/preload/preload.ts", trainerPreload: "electron/worker/webgpuTrainer/trainerPreload.ts" }, outdir, format: "cjs", outExtension: { ".js": ".cjs" }, packages: undefined }),
+  // The trainer page bundles tfjs-core and tfjs-backend-webgpu (a browser page has no node_modules); without the
+  // optional backend installed it is not built, and the app trains on the utilityProcess (main.ts checks).
+  webgpuBackendInstalled() ? buildTrainerPage(root, join(outdir, "webgpuTrainer")) : Promise.resolve(console.warn("@tensorflow/tfjs-backend-webgpu is not installed: the WebGPU trainer page is not built")),
 ]);
 // `electron dist/electron` (npm start) reads this manifest; the installers use the root package.json with
 // extraMetadata.main (electron-builder.yml) instead.
@@ -68,4 +74,4 @@ await writeFile(
   join(outdir, "package.json"),
   JSON.stringify({ name: rootPackage.name, productName: "LoRA Studio", version: rootPackage.version, private: true, type: "module", main: "main.mjs" }, null, 2) + "\n",
 );
-console.log(`built ${relative(root, outdir)}/main.mjs, preload.cjs, trainWorker.mjs, calibrationChild.mjs`);
+console.log(`built ${relative(root, outdir)}/main.mjs, preload.cjs, trainWorker.mjs, calibrationChild.mjs, trainerPreload.cjs, webgpuTrainer/`);

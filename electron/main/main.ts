@@ -11,13 +11,17 @@ import { APP_FOLDER_NAME, resolveHome } from "../app/store/resolveHome";
 import { trainWorkerPath } from "../worker/trainWorkerPath";
 import { utilityTrainingWorker } from "../worker/utilityTrainingWorker";
 import { useCalibrationSpawner } from "../app/hardware/calibrationSpawner";
+import { startWorkerByBackend } from "../app/training/startWorkerByBackend";
 import { installAppMenu } from "./appMenu";
 import { handleAppProtocol, registerAppScheme } from "./appProtocol";
 import { APP_INDEX_URL } from "./appUrl";
 import { electronDialogs } from "./electronDialogs";
 import { createIpcRouter, type IpcRouter } from "./ipcRouter";
 import { installNavigationGuard } from "./navigationGuard";
+import { trainerPageBuilt } from "./trainerPage";
+import { trainerCommandLineSwitches } from "./trainerWindowOptions";
 import { utilityCalibrationSpawner } from "./utilityCalibrationSpawner";
+import { isTrainerWindow, webgpuTrainerWorker } from "./webgpuTrainerWindow";
 import { windowOptions } from "./windowOptions";
 import { loadWindowState, saveWindowState } from "./windowState";
 
@@ -39,6 +43,11 @@ function start(): void {
   const appRoot = fileURLToPath(new URL("../..", import.meta.url));
   const bundleDir = join(appRoot, "dist", "electron");
   const rendererDir = join(appRoot, "dist", "renderer");
+  // WebGPU training runs in a hidden trainer window (electron/worker/README.md); on Linux its WebGPU needs switches
+  // that Chromium reads only before ready.
+  const trainerBuilt = trainerPageBuilt(bundleDir);
+  for (const [name, value] of trainerCommandLineSwitches({ platform: process.platform, pageBuilt: trainerBuilt, forcedBackend: process.env.LORA_STUDIO_BACKEND })) app.commandLine.appendSwitch(name, value);
+  const appWindows = () => BrowserWindow.getAllWindows().filter((w) => !isTrainerWindow(w));
   // The hardware calibration's child runs as a utilityProcess from the bundle, like training (see measureInChild).
   useCalibrationSpawner(utilityCalibrationSpawner(bundleDir));
   const stateFile = join(app.getPath("userData"), "window-state.json");
@@ -65,6 +74,8 @@ function start(): void {
     w.on("close", () => saveWindowState(stateFile, { bounds: w.getNormalBounds(), maximized: w.isMaximized() }));
     w.on("closed", () => {
       if (window === w) window = null;
+      // A hidden trainer window must not keep the app open: closing the last app window quits (which checkpoints).
+      if (process.platform !== "darwin" && appWindows().length === 0) app.quit();
     });
     void w.loadURL(APP_INDEX_URL);
     window = w;
@@ -83,19 +94,22 @@ function start(): void {
       home: app.getPath("userData"),
       door: "electron",
       dialogs: electronDialogs(() => window),
-      startWorker: utilityTrainingWorker(trainWorkerPath(bundleDir)),
+      startWorker: startWorkerByBackend({
+        webgpuWindow: trainerBuilt ? webgpuTrainerWorker(bundleDir, { allowSoftwareAdapter: process.env.LORA_STUDIO_BACKEND === "webgpu" }) : null,
+        process: utilityTrainingWorker(trainWorkerPath(bundleDir)),
+      }),
     });
     router = createIpcRouter({
       ipcMain,
       studio,
       broadcast: (channel, event) => {
-        for (const w of BrowserWindow.getAllWindows()) if (!w.isDestroyed()) w.webContents.send(channel, event);
+        for (const w of appWindows()) if (!w.isDestroyed()) w.webContents.send(channel, event);
       },
     });
     installAppMenu(studio.home, () => window);
     createWindow();
     app.on("activate", () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (appWindows().length === 0) createWindow();
     });
   });
 

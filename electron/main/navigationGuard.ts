@@ -27,10 +27,10 @@ export function permissionDecision(_permission: string): false {
   return false;
 }
 
-/** Wires the decisions above into a window's contents and its session. */
-export function installNavigationGuard(hooks: NavigationHooks): void {
+/** Wires the decisions above into a window's contents and its session (`allow`: the hidden trainer's own rule). */
+export function installNavigationGuard(hooks: NavigationHooks, allow: (url: string) => boolean = allowNavigation): void {
   hooks.onNavigate((url, prevent) => {
-    if (!allowNavigation(url)) prevent();
+    if (!allow(url)) prevent();
   });
   hooks.onAttachWebview((prevent) => prevent());
   hooks.setWindowOpenHandler(({ url }) => windowOpenDecision(url));
