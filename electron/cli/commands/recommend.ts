@@ -56,6 +56,8 @@ export const recommendCommand: Command<Recommendation> = {
     lines.push("");
     const p = r.predicted;
     lines.push(`predicted peak memory ${p.peakMemoryMb} MB${p.measuredPeakMemoryMb !== null ? ` (calibration measured ${p.measuredPeakMemoryMb} MB)` : ""}; budget ${r.memory.budgetMb} MB`);
+    if (p.gpuMemoryMb !== null) lines.push(`predicted GPU memory ${p.gpuMemoryMb} MB${p.measuredGpuMemoryMb !== null ? ` (calibration allocated ${p.measuredGpuMemoryMb} MB)` : ""}${r.memory.gpu?.budgetMb != null ? `; GPU budget ${r.memory.gpu.budgetMb} MB` : ""}`);
+    for (const b of r.backendTimings) lines.push(`test step on ${b.backend}: ${b.tokensPerSecond !== null ? `${b.tokensPerSecond} tokens/s` : `failed (${b.error})`}`);
     if (p.tokensPerSecond !== null) lines.push(`speed ${p.tokensPerSecond} tokens/s${p.secondsPerEpoch !== null ? `; about ${fmt(p.secondsPerEpoch)} per epoch, ${fmt(p.secondsTotal!)} in all (${r.totalSteps} steps)` : ""}`);
     for (const a of r.adjustments) lines.push(`adjusted: ${t(a.reason)}`);
     const c = r.config;
