@@ -51,7 +51,7 @@ export const dataCommand: Command<DataResult> = {
   allowPositionals: true,
   async run(args, io) {
     const [sub, ...files] = args.positionals;
-    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`give a subcommand: ${SUBCOMMANDS.join(" or ")}${sub ? `, got "${sub}"` : ""}`);
+    if (!sub || !(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`give a subcommand: ${SUBCOMMANDS.slice(0, -1).join(", ")} or ${SUBCOMMANDS.at(-1)}${sub ? `, got "${sub}"` : ""}`);
     if (files.length === 0) throw new UsageError("give at least one data file");
     const paths = files.map((f) => resolve(f));
     const seqLen = optionalInt(args, "seq-len", 16, 131072);

@@ -76,6 +76,6 @@ describe("lora-studio data", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--redact takes KIND=placeholder|pseudonym');
     const sub = await cli("data", "check", "x");
-    expect(sub.stderr).toContain('give a subcommand: inspect or prepare, got "check"');
+    expect(sub.stderr).toContain('give a subcommand: inspect, prepare or draft, got "check"');
   });
 });
