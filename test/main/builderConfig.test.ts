@@ -50,6 +50,18 @@ describe("electron-builder.yml", () => {
     expect(prebuilds).toContain(`${process.platform}-${process.arch}.node`);
     expect(readFileSync(join(repoRoot, "node_modules", "better-sqlite3", "lib", "binding.js"), "utf8")).toContain("'prebuilds'");
   });
+
+  it("ships the hidden WebGPU trainer's page and preload (scripts/buildElectron.mjs writes them to dist/electron)", () => {
+    const { minimatch } = require("minimatch") as { minimatch(path: string, pattern: string, options?: object): boolean };
+    const files = config.files as string[];
+    for (const path of ["dist/electron/webgpuTrainer/index.html", "dist/electron/webgpuTrainer/trainer.js", "dist/electron/trainerPreload.cjs"]) {
+      const included = files.filter((p) => !p.startsWith("!")).some((p) => minimatch(path, p, { dot: true }));
+      const excluded = files.filter((p) => p.startsWith("!")).some((p) => minimatch(path, p.slice(1), { dot: true }));
+      expect({ path, included, excluded }).toEqual({ path, included: true, excluded: false });
+    }
+    // The matcher can fail: a source map is left out.
+    expect(files.filter((p) => p.startsWith("!")).some((p) => minimatch("dist/electron/webgpuTrainer/trainer.js.map", p.slice(1), { dot: true }))).toBe(true);
+  });
 });
 
 describe("the app's own sources", () => {

@@ -1,5 +1,6 @@
 import { execFileSync, fork, spawn } from "node:child_process";
 import { APP_CONTENT_SECURITY_POLICY } from "../../electron/main/contentSecurityPolicy";
+import { trainerCommandLineSwitches } from "../../electron/main/trainerWindowOptions";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
@@ -135,6 +136,14 @@ describe("the main and preload bundles", () => {
     expect(imports("preload.cjs")).toEqual(["electron"]);
   });
 
+  it("the hidden trainer window's page is built beside them: one self-contained script, its HTML with the CSP, a preload that requires only electron", () => {
+    expect(imports("trainerPreload.cjs")).toEqual(["electron"]);
+    expect(imports(join("webgpuTrainer", "trainer.js"))).toEqual([]);
+    const html = readFileSync(join(bundleDir, "webgpuTrainer", "index.html"), "utf8");
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self';`);
+    expect(html).toContain('<script type="module" src="./trainer.js"></script>');
+  });
+
   it("the preload exposes only call, on and pathForFile, never ipcRenderer or its event objects", async () => {
     const exposed = new Map<string, unknown>();
     const invoked: unknown[][] = [];
@@ -185,6 +194,9 @@ describe("the built main process, run against a stand-in Electron (test/main/fak
     const out = JSON.parse(stdout.trim().split("\n").pop()!);
     expect(out.paths.userData).toBe(home);
     expect(out.privileged).toEqual([{ scheme: "app", privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    // WebGPU in the hidden trainer window needs these on Linux, read by Chromium before ready (trainerWindowOptions.ts).
+    expect(out.switches).toEqual(trainerCommandLineSwitches({ platform: process.platform, pageBuilt: true, forcedBackend: process.env.LORA_STUDIO_BACKEND }));
+    if (process.platform === "linux" && !process.env.LORA_STUDIO_BACKEND) expect(out.switches).toEqual([["enable-unsafe-webgpu"], ["enable-features", "Vulkan"]]);
     expect(out.windows).toBe(1);
     expect(out.loaded).toBe("app://studio/index.html");
     expect(out.show).toBe(false);

@@ -8,7 +8,7 @@ await import(mainBundle);
 await new Promise((r) => setTimeout(r, 200));
 
 const win = record.windows[0];
-const out = { paths: record.paths, privileged: record.privileged, windows: record.windows.length, loaded: win?.loaded, webPreferences: win?.options.webPreferences, show: win?.options.show };
+const out = { paths: record.paths, switches: record.switches, privileged: record.privileged, windows: record.windows.length, loaded: win?.loaded, webPreferences: win?.options.webPreferences, show: win?.options.show };
 const page = await record.protocols.get("app")(new Request("app://studio/index.html"));
 out.page = { status: page.status, csp: page.headers.get("content-security-policy"), type: page.headers.get("content-type"), hasHtml: (await page.text()).includes("<html") };
 const escape = await record.protocols.get("app")(new Request("app://studio/%2e%2e/%2e%2e/package.json"));
