@@ -12,7 +12,9 @@ import type { TrainJob } from "../../electron/engine/training/TrainJob";
 import type { TrainingEvent } from "../../electron/engine/training/trainingEvents";
 import { TRAINER_PORT_MESSAGE } from "../../electron/worker/webgpuTrainer/trainerPortProtocol";
 
+// @ts-expect-error: the stand-in is plain JavaScript without type declarations
 vi.mock("electron", async () => await import("./fakeElectron/electron.mjs"));
+// @ts-expect-error: the same stand-in, for its record of what was asked of Electron
 const fake = (await import("./fakeElectron/electron.mjs")) as unknown as {
   record: { windows: FakeWindow[]; partitionProtocols: Map<string, Map<string, (r: Request) => Promise<Response>>> };
 };
