@@ -5,6 +5,7 @@ import { chatHistory } from "../../engine/inference/chatHistory";
 import { chatWrapperForModel } from "../../engine/inference/chatWrapperForModel";
 import { getLlamaRuntime, llamaThreads } from "../../engine/inference/llamaRuntime";
 import { summarizeModel } from "../../engine/gguf/inspectModel";
+import { installThreadBudget } from "../hardware/threadBudget";
 import { validateGgufFile } from "../models/validateGgufFile";
 import { draftMessage } from "./draftMessages";
 import { answerBudget, DEFAULT_DRAFT_LIMITS, draftPrompt, draftSchema, skeletonJson, type DraftedPair, type DraftLimits } from "./draftPrompt";
@@ -63,6 +64,8 @@ export class Drafter {
 
   /** Checks the file (GGUF, chat template), loads it and sizes passages to its context; DraftModelError when it cannot draft. */
   static async open(modelPath: string, options: DrafterOptions): Promise<Drafter> {
+    // Threads from the app's budget (fewer while a run trains), also in the CLI, never llama.cpp's default.
+    installThreadBudget();
     const name = basename(modelPath);
     const bad = await validateGgufFile(modelPath);
     if (bad) throw new DraftModelError("NOT_GGUF", draftMessage("NOT_GGUF", { model: name, detail: bad }));

@@ -1,5 +1,5 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from "node:fs";
-import { basename, extname, resolve } from "node:path";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, extname, resolve } from "node:path";
 import type { DraftModelRef, DraftProblem } from "../../contract/dto";
 import { summarizeModel } from "../../engine/gguf/inspectModel";
 import { sha256File } from "../../engine/util/sha256File";
@@ -88,6 +88,7 @@ export async function draftToFile(options: DraftToFileOptions): Promise<DraftToF
       passages.push(...splitPassages(doc, names[i]!, drafter.passageTokens, drafter.countTokens));
     }
     const header: ProgressHeader = { version: 1, model, pairs: options.pairs, files, limits, passageTokens: drafter.passageTokens, passages: passages.length };
+    mkdirSync(dirname(out), { recursive: true });
     const done = resumeFrom(out, progressPath, header);
     const questions = new QuestionIndex(done.questions);
     for (const e of done.entries) problems.push(...e.problems);
