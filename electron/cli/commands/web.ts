@@ -58,12 +58,23 @@ export const webCommand: Command<Result> = {
     if (!existsSync(resolve(rendererDir, "index.html"))) io.log(`note: ${rendererDir} has no built pages yet; run \`npm run build:renderer\``);
     if (args.values.open === true) openInBrowser(bridge.url, io.log);
 
+    // Note: the second Ctrl-C's handler is added inside the first one, before it returns. signal-exit (loaded with
+    // node-llama-cpp's lockfile once a model is read) re-raises a signal when its own listeners are the only ones
+    // left, which killed this process at once, without the checkpoints below, after the first once() had fired.
     const signal = await new Promise<NodeJS.Signals>((done) => {
-      process.once("SIGINT", () => done("SIGINT"));
-      process.once("SIGTERM", () => done("SIGTERM"));
+      const stop = (s: NodeJS.Signals) => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+        // A second Ctrl-C while a checkpoint is being written ends at once.
+        process.once("SIGINT", () => process.exit(130));
+        process.once("SIGTERM", () => process.exit(143));
+        done(s);
+      };
+      const onInt = () => stop("SIGINT");
+      const onTerm = () => stop("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
     });
-    // A second Ctrl-C while a checkpoint is being written ends at once.
-    process.once("SIGINT", () => process.exit(130));
     io.log("stopping: saving training checkpoints...");
     await bridge.close();
     await studio.dispose();
