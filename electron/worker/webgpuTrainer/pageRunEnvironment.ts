@@ -5,6 +5,7 @@ import type { TrainingSequence } from "../../engine/training/makeBatch";
 import { registerWebgpuKernelFixes } from "../../../native-deps/webgpu/registerWebgpuKernelFixes";
 import { softwareAdapterReason } from "../../../native-deps/webgpu/softwareAdapterReason";
 import { describeAdapter, type WebgpuAdapterSummary } from "../../../native-deps/webgpu/WebgpuAdapterSummary";
+import { watchGpuDevice, type WatchedGpuDevice } from "./watchGpuDevice";
 import { fromPortError, type HostToPage, type PageToHost, type PortError, type TrainerFileRequest } from "./trainerPortProtocol";
 
 /** The page's end of the port: sends to the main process and hands its replies back. */
@@ -22,10 +23,13 @@ export class WebgpuUnavailableError extends Error {
  * the backend is Chromium's own WebGPU with the same kernel fixes as in Node. `reply` must receive the host's
  * file-reply and metrics-failed messages.
  */
-export function pageRunEnvironment(link: PageLink, hello: Extract<HostToPage, { type: "hello" }>, tf: typeof tfType): { env: RunEnvironment; reply(message: HostToPage): void } {
+export function pageRunEnvironment(link: PageLink, hello: Extract<HostToPage, { type: "hello" }>, tf: typeof tfType): { env: RunEnvironment; reply(message: HostToPage): void; gpuFailure(): Error | null } {
   let nextId = 1;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   let metricsError: PortError | null = null;
+  // A lost device or a failed GPU allocation: raised at the next event (as a full disk is), and preferred over
+  // whatever error the loop hits after it, so that the step-down reads it as the GPU running out of memory.
+  let gpuError: Error | null = null;
   const request = <T>(req: TrainerFileRequest): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
@@ -80,6 +84,7 @@ export function pageRunEnvironment(link: PageLink, hello: Extract<HostToPage, { 
     // Appends are sent in order and not awaited (events are synchronous); a failure the host reports is raised at
     // the next event, as a full disk in a training process is raised at the write that found it.
     metricsWriter: (path, runDir) => (event) => {
+      if (gpuError) throw gpuError;
       if (metricsError) {
         const e = metricsError;
         throw fromPortError(e);
@@ -96,6 +101,8 @@ export function pageRunEnvironment(link: PageLink, hello: Extract<HostToPage, { 
       }
       if (!ok) throw new WebgpuUnavailableError("WebGPU did not start in the training window (no adapter: no GPU, or WebGPU blocked for this GPU)");
       registerWebgpuKernelFixes(tf);
+      const device = (tf.backend() as unknown as { device?: WatchedGpuDevice }).device;
+      if (device) watchGpuDevice(device, (error) => (gpuError ??= error));
       const summary = adapterSummary(tf);
       const software = softwareAdapterReason(summary);
       if (software && !hello.allowSoftwareAdapter) throw new WebgpuUnavailableError(`${software}: ${describeAdapter(summary)}; never chosen unless forced with LORA_STUDIO_BACKEND=webgpu`);
@@ -104,6 +111,7 @@ export function pageRunEnvironment(link: PageLink, hello: Extract<HostToPage, { 
   };
   return {
     env,
+    gpuFailure: () => gpuError,
     reply(message) {
       if (message.type === "metrics-failed") {
         metricsError ??= message.error;

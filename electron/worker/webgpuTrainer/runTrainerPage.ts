@@ -42,7 +42,7 @@ export function runTrainerPage(port: PagePort, tf: typeof tfType): void {
       const outcome = await runTrainingLoop(job, control, (event) => port.post({ type: "event", event }), page.env);
       port.post({ type: "done", outcome });
     } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
+      const err = page?.gpuFailure() ?? (error instanceof Error ? error : new Error(String(error)));
       port.post({ type: "error", error: { code: err.name, message: err.message.split("\n")[0]! } });
     }
   }
