@@ -63,9 +63,9 @@ export class DraftJobRunner {
       )
       .finally(() => {
         this.running.delete(jobId);
-        this.options.onChange?.(jobId, true);
+        this.notify(jobId, true);
       });
-    this.options.onChange?.(jobId, true);
+    this.notify(jobId, true);
   }
 
   /** Stops a running job's loop (waiting for it), and sets the status; a job not running just gets the status. */
@@ -73,7 +73,7 @@ export class DraftJobRunner {
     const entry = this.running.get(jobId);
     if (!entry) {
       setDraftJobStatus(this.db, jobId, as);
-      this.options.onChange?.(jobId, true);
+      this.notify(jobId, true);
       return;
     }
     entry.stopAs = as;
@@ -84,6 +84,15 @@ export class DraftJobRunner {
   /** Stops every loop (the app closes): the jobs become interrupted and resume later. */
   async dispose(): Promise<void> {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id, "interrupted")));
+  }
+
+  /** Tells the api; a job deleted meanwhile (its project was) has nothing left to tell, and must not crash the app. */
+  private notify(jobId: string, status: boolean): void {
+    try {
+      this.options.onChange?.(jobId, status);
+    } catch {
+      // The job's row is gone (project deleted): nobody shows it any more.
+    }
   }
 
   /** True when every passage is done, false when stopped by the signal. */
@@ -107,7 +116,7 @@ export class DraftJobRunner {
           passages.push(...splitPassages(doc, f.name, drafter.passageTokens, drafter.countTokens));
         }
         storePassages(this.db, jobId, passages, problems);
-        this.options.onChange?.(jobId, false);
+        this.notify(jobId, false);
       }
       const questions = new QuestionIndex(jobQuestions(this.db, jobId));
       for (const p of listPassages(this.db, jobId, { pending: true })) {
@@ -115,7 +124,7 @@ export class DraftJobRunner {
         const result = await draftPassage(drafter, p, questions, signal);
         if (result.aborted) return false;
         finishPassage(this.db, jobId, p.seq, result.drafts, result.problems, result.ms);
-        this.options.onChange?.(jobId, false);
+        this.notify(jobId, false);
       }
       return true;
     } catch (error) {

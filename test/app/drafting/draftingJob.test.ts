@@ -145,6 +145,16 @@ describe("a drafting job in the app", () => {
     expect((await f.call("listDraftJobs", { projectId })).map((j) => j.id)).toContain(other.id);
   }, 60_000);
 
+  it("stops quietly when its project is deleted while it drafts", async () => {
+    const doomed = (await f.call("createProject", { name: "Doomed", domain: "medical", language: "en" })).id;
+    const started = await f.call("startDrafting", { projectId: doomed, paths: [md], modelId, pairs: 1 });
+    await waitForJob(f.call, started.id, (j) => j.passagesDone >= 1 || ended(j));
+    await f.call("deleteProject", { projectId: doomed });
+    expect(await f.fail("getDraftJob", { jobId: started.id })).toMatchObject({ code: "not-found" });
+    await new Promise((r) => setTimeout(r, 1500)); // the loop meets the missing rows: no crash, no unhandled rejection
+    expect(Array.isArray(await f.call("listDraftJobs", { projectId }))).toBe(true); // the app still answers
+  }, 60_000);
+
   it("pauses between tokens and resumes to the end", async () => {
     const started = await f.call("startDrafting", { projectId, paths: [md], modelId, pairs: 1 });
     const paused = await f.call("pauseDrafting", { jobId: started.id });
