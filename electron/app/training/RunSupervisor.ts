@@ -32,8 +32,6 @@ interface Active extends LiveRun {
   cancelled: boolean;
   /** The app is closing: a cancelled run is recorded as interrupted (resumable), not as cancelled by the user. */
   closing: boolean;
-  /** The run was paused when the app closed: it stays paused (its checkpoint saved, the worker ended). */
-  pausedAtClose: boolean;
   done: Promise<void>;
 }
 
@@ -68,7 +66,7 @@ export class RunSupervisor {
    * the settings down when it runs out of memory. Failures become the run's state, never a lost exception.
    */
   start(runId: string, links: RunLinks, prepare: () => Promise<RunRecord>): void {
-    const active: Active = { runId, status: "queued", etaSeconds: null, handle: null, cancelled: false, closing: false, pausedAtClose: false, done: Promise.resolve() };
+    const active: Active = { runId, status: "queued", etaSeconds: null, handle: null, cancelled: false, closing: false, done: Promise.resolve() };
     this.active = active;
     active.done = this.train(active, links, prepare).finally(() => {
       if (this.active === active) this.active = null;
@@ -107,7 +105,6 @@ export class RunSupervisor {
     const a = this.active;
     if (!a) return;
     a.closing = true;
-    a.pausedAtClose = a.status === "paused";
     a.cancelled = true;
     a.handle?.process.cancel();
     await Promise.race([a.done, new Promise((r) => setTimeout(r, CLOSE_WAIT_MS).unref())]);
@@ -175,7 +172,10 @@ export class RunSupervisor {
       return;
     }
     try {
-      if (a.closing && a.pausedAtClose && final.status === "cancelled") await keepPaused(final);
+      // A paused run whose worker was ended by the app closing, or by a Ctrl-C or SIGTERM that reached it too,
+      // stays paused (not cancelled, not interrupted); one the user cancelled while paused is cancelled.
+      const stoppedWhilePaused = final.status === "cancelled" || (final.status === "interrupted" && final.error?.code === "Stopped");
+      if (a.status === "paused" && stoppedWhilePaused && (a.closing || !a.cancelled)) await keepPaused(final);
       await syncRunRecord(db, record.job.outDir, links);
     } catch (error) {
       // The store could not take the run's end (a full disk under the database): the run folder has it all, and the

@@ -94,6 +94,40 @@ describe("a paused run across an app restart", () => {
   }, 300_000);
 });
 
+describe("a paused run whose worker gets the terminal's Ctrl-C", () => {
+  it("stays paused (not interrupted) and resumes from its checkpoint", async () => {
+    const f = openStudio();
+    f.studio.grants.grant(sample);
+    try {
+      const p = await f.call("createProject", { name: "Ctrl-C", domain: "other", language: "en" });
+      const model = await f.call("useDemoModel", { architecture: "qwen2", preset: "tiny" });
+      await f.call("updateProject", { projectId: p.id, modelId: model.id });
+      await f.call("importDataset", { projectId: p.id, paths: [sample], validationShare: 0.2 });
+      const run = await f.call("startRun", { projectId: p.id, overrides: { ...small, maxSteps: 20 } });
+      await f.waitFor((e: StudioEvent): e is Extract<StudioEvent, { event: "training.progress" }> => e.event === "training.progress" && e.payload.runId === run.id && e.payload.run.step >= 2, 180_000);
+      await f.call("pauseRun", { runId: run.id });
+      const peek = new Database(storePath(f.home), { readonly: true });
+      const read = () => peek.prepare("SELECT status, step, worker_pid FROM runs WHERE id = ?").get(run.id) as { status: string; step: number; worker_pid: number | null };
+      const paused = await until(() => (read().status === "paused" ? read() : undefined), "the store to say paused");
+      process.kill(paused.worker_pid!, "SIGINT"); // Ctrl-C in the terminal reaches the worker too
+      await until(() => (read().worker_pid === null ? true : undefined), "the worker to end");
+      expect(read()).toMatchObject({ status: "paused", step: paused.step });
+      peek.close();
+      const ended = new Promise<void>((resolve) =>
+        f.studio.events.subscribe((e) => {
+          if (e.event === "training.progress" && e.payload.runId === run.id && e.payload.run.status === "finished") resolve();
+        }),
+      );
+      expect((await f.call("resumeRun", { runId: run.id })).status).toBe("queued");
+      await ended;
+      const done = await f.call("getRun", { runId: run.id });
+      expect(done.metrics.filter((m) => m.loss !== null).map((m) => m.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    } finally {
+      await f.close();
+    }
+  }, 300_000);
+});
+
 describe("markInterruptedRuns and paused runs", () => {
   it("keeps a paused run whose worker is gone paused (checkpoint saved), and makes one without a checkpoint interrupted", () => {
     const db = openStore(join(scratch, "studio.db"));
