@@ -159,7 +159,7 @@ function exportCheckSection(input: ReportInput, time: (iso: string) => string): 
     ],
     warnings: warned.map((e) => `${parityFileLabel(e.path)} differs from the trained model by up to ${e.parity!.maxAbsLogprobDiff.toExponential(2)} nats, above its bound of ${e.parity!.bound}: check the file before handing it over.`),
     tables: [{
-      head: ["File", "Kind", "Max |Δ log-prob|", "Mean |Δ log-prob|", "Tokens", "Bound", "Result", "Checked"],
+      head: ["File", "Kind", "Max |delta log-prob|", "Mean |delta log-prob|", "Tokens", "Bound", "Result", "Checked"],
       rows: entries.map((e) =>
         e.parity
           ? [parityFileLabel(e.path), e.role, e.parity.maxAbsLogprobDiff.toExponential(2), e.parity.meanAbsLogprobDiff.toExponential(2), String(e.parity.tokens), String(e.parity.bound), e.parity.pass ? "pass" : "warn", time(e.measuredAt)]

@@ -3,13 +3,14 @@
  * internal copies; times are local, with the zone named, not raw ISO UTC; and the export check (llama.cpp with each
  * exported GGUF against the trained model) is there per file, or "not measured" before any export.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { recordExportParity } from "../../../electron/app/evaluation/exportParityRecord";
 import { loadReportInput } from "../../../electron/app/evaluation/loadReportInput";
 import { renderReportHtml } from "../../../electron/app/evaluation/renderReportHtml";
+import { renderReportPdf } from "../../../electron/app/evaluation/renderReportPdf";
 import { reportLocalTime } from "../../../electron/app/evaluation/reportLocalTime";
 import type { RunRecord } from "../../../electron/app/training/RunRecord";
 import { TrainConfigSchema } from "../../../electron/engine/training/TrainConfig";
@@ -106,8 +107,14 @@ describe("the report's data card, times and export check", () => {
     ]);
     // A second export of the same file replaces its row, others stay.
     await recordExportParity(dir, [{ path: "/exports/clinic/gguf/adapter.gguf", role: "GGUF LoRA adapter (F32)", measuredAt: ENDED, parity: { maxAbsLogprobDiff: 4.5e-6, meanAbsLogprobDiff: 1.5e-6, tokens: 96, bound: 5e-3, pass: true } }]);
-    const html = renderReportHtml(await loadReportInput(dir, { timeZone: "Europe/Berlin" }));
+    const input = await loadReportInput(dir, { timeZone: "Europe/Berlin" });
+    const html = renderReportHtml(input);
     expect(html).not.toContain("Not measured: this run has not been exported yet");
+    expect(html).toContain("<th>File</th><th>Kind</th><th>Max |delta log-prob|</th><th>Mean |delta log-prob|</th><th>Tokens</th><th>Bound</th><th>Result</th><th>Checked</th>");
+    // The PDF report has the same section (its Latin-1 fallback font has every character of it).
+    const pdf = join(dir, "report.pdf");
+    await renderReportPdf(input, pdf);
+    expect(statSync(pdf).size).toBeGreaterThan(1000);
     const row = (file: string) => new RegExp(`<tr><td>${file.replace(/[.]/g, "\\.")}</td>(.*?)</tr>`).exec(html)?.[1] ?? "";
     expect(row("gguf/adapter.gguf")).toBe("<td>GGUF LoRA adapter (F32)</td><td>4.50e-6</td><td>1.50e-6</td><td>96</td><td>0.005</td><td>pass</td><td>2 Jan 2026, 04:09 GMT+1 (Europe/Berlin)</td>");
     expect(row("gguf-q8_0/adapter-q8_0.gguf")).toContain("<td>7.50e-1</td><td>1.25e-1</td><td>144</td><td>0.25</td><td>warn</td>");
