@@ -1,4 +1,5 @@
 import type * as tfType from "@tensorflow/tfjs-core";
+import { registerCausalAttentionKernel } from "./registerCausalAttentionKernel";
 import { registerQuantizedMatMulKernel } from "./registerQuantizedMatMulKernel";
 
 /**
@@ -7,13 +8,14 @@ import { registerQuantizedMatMulKernel } from "./registerQuantizedMatMulKernel";
  * values of 4.8 (test/native-deps/webgpuKernelFixes.test.ts). Training hits it in the head's backward product and
  * in frozen weights' backward products (dX = dY @ W^T). BatchMatMul is re-registered: with transposeB and a long
  * K, B is transposed first (a Transpose kernel) and the product runs untransposed, which is correct.
- * Also registers the engine's own webgpu kernels (registerQuantizedMatMulKernel): every place that sets up the
+ * Also registers the engine's own webgpu kernels (registerQuantizedMatMulKernel, registerCausalAttentionKernel): every place that sets up the
  * backend (native-deps/tfjsBackend.ts, the trainer page) calls this one function.
  */
 export const SPLIT_K_MIN_INNER = 2000;
 
 export function registerWebgpuKernelFixes(tf: typeof tfType): void {
   registerQuantizedMatMulKernel(tf);
+  registerCausalAttentionKernel(tf);
   const original = tf.getKernel("BatchMatMul", "webgpu");
   const transpose = tf.getKernel("Transpose", "webgpu");
   if (!original || !transpose || (original as { fixed?: boolean }).fixed) return;

@@ -59,6 +59,9 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     const rng = new Rng(type + 1);
     const m = matrix(type, rng);
     expect(onGpuBlocks(m)).toBe(true);
+    // WebGPU reports validation errors (a bad binding, a shader that does not compile) only here; tfjs never asks.
+    const device = (tf.backend() as unknown as { device: { pushErrorScope(f: string): void; popErrorScope(): Promise<{ message: string } | null> } }).device;
+    device.pushErrorScope("validation");
     const w = dequantizeMatrix(m); // [OUT][IN]
     const x = tf.tensor2d(random(ROWS * IN, rng), [ROWS, IN]);
     const dy = tf.tensor2d(random(ROWS * OUT, rng), [ROWS, OUT]);
@@ -84,6 +87,7 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     }
     const errors = { forward: relative(y!, yTwin!), backward: relative(dx!, dxTwin!), forward64: relative(y!, y64), backward64: relative(dx!, dx64) };
     console.info(`${ggmlTypeName(type)} from blocks vs float32 twin: ${JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.toExponential(2)])))}`);
+    expect((await device.popErrorScope())?.message).toBeUndefined();
     for (const e of Object.values(errors)) expect(e).toBeLessThanOrEqual(1e-4);
     tf.dispose([x, dy, twin, ...results, m.gpu!]);
   });

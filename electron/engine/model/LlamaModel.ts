@@ -3,6 +3,7 @@ import { causalAttention, causalMask } from "./causalAttention";
 import { ModelInputError } from "./errors";
 import { frozenMatMul } from "./frozenMatMul";
 import { frozenQuantizedMatMul } from "./frozenQuantizedMatMul";
+import { fusedAttentionAvailable, fusedCausalAttention } from "./fusedCausalAttention";
 import { readModelConfig, type GgufMetadataSource, type ModelConfig } from "./ModelConfig";
 import { disposeModelWeights, loadModelWeights, type GgufTensorSource, type LayerWeights, type LoadWeightsOptions, type ModelWeights, type Projection } from "./ModelWeights";
 import { dequantizeLayer, dequantizeRows, dequantizeTransposed } from "./QuantizedWeights";
@@ -109,7 +110,9 @@ export class LlamaModel {
       }
       q = applyRotary(q, rotary);
       k = applyRotary(k, rotary);
-      const attn = causalAttention(q, k, v, mask, 1 / Math.sqrt(headDim));
+      // webgpu: the fused kernel (no [B, H, T, T] scores); elsewhere the composed ops.
+      const scale = 1 / Math.sqrt(headDim);
+      const attn = fusedAttentionAvailable() ? fusedCausalAttention(q, k, v, scale) : causalAttention(q, k, v, mask, scale);
       const x1: tf.Tensor2D = tf.add(x, linear("o", attn));
       const h2 = rmsNorm(x1, w.ffnNorm, rmsEps);
       const gate = linear("gate", h2);
