@@ -46,6 +46,7 @@ function serveTrainerPage(bundleDir: string): void {
  */
 export function webgpuTrainerWorker(bundleDir: string, options: { allowSoftwareAdapter?: boolean } = {}): (job: TrainJob, onEvent: (e: TrainingEvent) => void) => TrainingProcess {
   return (job, onEvent) => {
+    // Note: not counted in the CPU thread budget (threadBudget's trainingStarted): its products run on the GPU.
     serveTrainerPage(bundleDir);
     const win = new BrowserWindow(trainerWindowOptions(trainerPreloadPath(bundleDir)));
     trainerWindows.add(win);

@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 /** The page connected to a host, driven through the relay as the app drives a utilityProcess. */
-async function trainInPage(outDir: string, onEvent: (e: TrainingEvent, p: ReturnType<typeof relayTrainingProcess>) => void, onStart: (p: ReturnType<typeof relayTrainingProcess>) => void = () => {}) {
+async function trainInPage(outDir: string, onEvent: (e: TrainingEvent, p: ReturnType<typeof relayTrainingProcess>) => void, onStart: (p: ReturnType<typeof relayTrainingProcess>) => void = () => {}, allowSoftwareAdapter = true) {
   const page: Page = await browser!.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
@@ -74,7 +74,7 @@ async function trainInPage(outDir: string, onEvent: (e: TrainingEvent, p: Return
   const link = await bridgeTrainerPage(page, TRAINER_PORT_MESSAGE);
   let closed = false;
   const host = createTrainerHost(link, {
-    allowSoftwareAdapter: true,
+    allowSoftwareAdapter,
     // The Electron glue closes the window once the page has reported; its end is then the worker's normal exit.
     onSettled: () => void page.close().then(() => ((closed = true), host.ended(0))),
   });
@@ -141,4 +141,11 @@ describe.skipIf(skip)("the trainer page on Chromium's WebGPU, through the host p
     expect(readdirSync(join(out, "checkpoints", "step-0000000")).sort()).toEqual(["checkpoint.json", "manifest.json", "tensors.bin"]);
     expect(page.closed).toBe(true);
   }, 120_000);
+
+  it("refuses a software adapter unless forced: the app then trains on the utilityProcess (startWorkerByBackend)", async () => {
+    const page = await trainInPage(join(dir, "refused-run"), () => {}, () => {}, false);
+    expect(page.result).toMatchObject({ status: "failed", error: { code: "WebgpuUnavailable", message: expect.stringMatching(/^SwiftShader is a software adapter .*never chosen unless forced with LORA_STUDIO_BACKEND=webgpu$/) } });
+    expect(page.events).toEqual([]);
+    expect(page.closed).toBe(true);
+  }, 60_000);
 });
