@@ -7,6 +7,14 @@ const GPU_LOST = /device (is |was |has been )?lost|GPUDeviceLostInfo|VK_ERROR_DE
 const GPU_OOM = /GPUOutOfMemoryError|out of (device|GPU|video) memory|VK_ERROR_OUT_OF_(DEVICE|HOST)_MEMORY|E_OUTOFMEMORY|CUDA_ERROR_OUT_OF_MEMORY|CUDA out of memory|failed to allocate .* (on|of) (the )?(GPU|device)|OOM when allocating tensor|ResourceExhaustedError|(buffer|texture)[^.]*out of memory|out of memory[^.]*(buffer|texture)/i;
 const HOST_OOM = /out of memory|memory access out of bounds|array buffer allocation failed|cannot allocate|allocation failed|\bOOM\b/i;
 
+/**
+ * Dawn in Node (tfjs-backend-webgpu): once the device is lost, or after an allocation it refused, every read rejects
+ * with an AbortError that has no message (measured on SwiftShader: device.destroy(), then a tensor's data()).
+ */
+function deviceLostInDawn(error: { code: string; message: string }): boolean {
+  return error.code === "AbortError" && error.message.trim() === "";
+}
+
 /** How a training process ran out of memory: "gpu" (device lost, failed GPU allocation), "ram", or null (it did not). */
 export function outOfMemoryKind(result: TrainingProcessResult): "gpu" | "ram" | null {
   switch (result.status) {
@@ -17,7 +25,7 @@ export function outOfMemoryKind(result: TrainingProcessResult): "gpu" | "ram" | 
       return result.signal === "SIGKILL" || result.exitCode === 134 || result.exitCode === 137 ? "ram" : null;
     case "failed": {
       const text = `${result.error.code} ${result.error.message}`;
-      if (GPU_LOST.test(text) || GPU_OOM.test(text)) return "gpu";
+      if (GPU_LOST.test(text) || GPU_OOM.test(text) || deviceLostInDawn(result.error)) return "gpu";
       return HOST_OOM.test(text) ? "ram" : null;
     }
     default:
@@ -38,7 +46,7 @@ export function looksOutOfMemory(result: TrainingProcessResult): boolean {
 /** The clear words for a GPU that ran out of memory, put before the step-down's own reason. */
 export function gpuOutOfMemoryText(result: TrainingProcessResult): { en: string; zh: string } {
   const text = result.status === "failed" ? result.error.message : result.status === "died" ? result.cause : "";
-  const lost = GPU_LOST.test(text);
+  const lost = GPU_LOST.test(text) || (result.status === "failed" && deviceLostInDawn(result.error));
   return lost
     ? { en: "The GPU lost its device during training (the driver reset it, most often because the GPU ran out of memory).", zh: "训练中 GPU 设备丢失（驱动重置了它，最常见的原因是显存不足）。" }
     : { en: "The GPU ran out of memory (a GPU allocation failed).", zh: "GPU 显存不足（一次显存分配失败）。" };

@@ -53,9 +53,15 @@ export async function trainWithStepDown(record: RunRecord, onEvent: (e: Training
     }
     if (final.status === "finished" || final.status === "cancelled" || !memory) return final;
     const stepped = stepDown(final.job.config, attempt);
-    if (!stepped) return final;
-    // A lost device or a failed GPU allocation says so first: "out of memory" alone would point at the RAM.
+    // A lost device or a failed GPU allocation says so first: "out of memory" alone would point at the RAM (and Dawn's
+    // own error after a lost device has no message at all).
     const gpuWords = outOfMemoryKind(result) === "gpu" ? gpuOutOfMemoryText(result) : null;
+    if (!stepped) {
+      if (!gpuWords || !final.error) return final;
+      const said: RunRecord = { ...final, error: { ...final.error, message: `${gpuWords.en} Nothing is left to step down (batch 1, gradient checkpointing, the shortest sequence): train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a smaller model.${final.error.message ? ` (${final.error.message})` : ""}` } };
+      await writeJsonAtomic(join(final.job.outDir, "run.json"), storedRecord(said));
+      return said;
+    }
     const next = gpuWords ? { ...stepped, reason: { en: `${gpuWords.en} ${stepped.reason.en}`, zh: `${gpuWords.zh}${stepped.reason.zh}` } } : stepped;
     options.onStepDown?.(next.reason.en);
     // A smaller batch changes the data order per step, so the retry starts over rather than resuming.

@@ -32,6 +32,9 @@ describe("outOfMemoryKind", () => {
       expect(looksOutOfMemory(failed(message)), message).toBe(true);
     }
     expect(outOfMemoryKind(died("the training process ended: GPU device lost"))).toBe("gpu");
+    // Dawn in Node after a lost device: an AbortError without a message (what the worker reports as code and message).
+    expect(outOfMemoryKind(failed("", "AbortError"))).toBe("gpu");
+    expect(outOfMemoryKind(failed("The operation was aborted", "AbortError"))).toBeNull();
   });
 
   it("keeps the RAM's out-of-memory as it was, and other errors as no out-of-memory", () => {
@@ -61,7 +64,7 @@ describe("trainWithStepDown on a GPU that runs out of memory", () => {
     };
     const jobs: TrainJob[] = [];
     const results: TrainingProcessResult[] = [
-      failed("OperationError: Failed to execute 'mapAsync' on 'GPUBuffer': Device is lost"),
+      failed("", "AbortError"),
       failed("GPUOutOfMemoryError: Out of memory"),
       failed("Kernel 'Foo' not registered for backend 'webgpu'"),
     ];
@@ -82,5 +85,25 @@ describe("trainWithStepDown on a GPU that runs out of memory", () => {
     const stored = JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunRecord;
     expect(stored.stepDowns!.map((s) => s.reason.en.slice(0, 30))).toEqual(["The GPU lost its device during", "The GPU ran out of memory (a G"]);
     expect(stored.stepDowns![0]!.reason.zh).toMatch(/GPU 设备丢失/);
+  });
+});
+
+describe("trainWithStepDown with nothing left to step down on a GPU", () => {
+  it("fails with words that say the GPU ran out, and what to do", async () => {
+    const out = join(dir, "last");
+    mkdirSync(out, { recursive: true });
+    const config = TrainConfigSchema.parse({ batchSize: 1, gradAccum: 8, gradientCheckpointing: true, seqLen: 64 });
+    const record: RunRecord = {
+      version: 1, status: "running", createdAt: "t", updatedAt: "t",
+      baseModel: { path: "/m.gguf", sha256: "a", architecture: "llama", parameters: 1 },
+      data: { files: [], sha256: "b", trainExamples: 1, validationExamples: 0, excludedExamples: 0, truncatedExamples: 0, datasetRecord: "data/dataset.json" },
+      job: { modelPath: "/m.gguf", trainPath: join(out, "t.jsonl"), validationPath: null, outDir: out, config, resume: false, backend: "webgpu" },
+      attempts: [],
+    };
+    const startWorker = (): TrainingProcess => ({ pid: 1, pause() {}, resume() {}, cancel() {}, done: Promise.resolve(failed("", "AbortError")) });
+    const final = await trainWithStepDown(record, () => {}, { startWorker });
+    expect(final.status).toBe("failed");
+    expect(final.error!.message).toMatch(/^The GPU lost its device during training .* Nothing is left to step down .*: train on the CPU \(LORA_STUDIO_BACKEND=wasm\) or choose a smaller model\.$/);
+    expect((JSON.parse(readFileSync(join(out, "run.json"), "utf8")) as RunRecord).error!.message).toBe(final.error!.message);
   });
 });
