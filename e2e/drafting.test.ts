@@ -60,7 +60,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
   };
 
   /** Opens the dialog, checks what it says, starts drafting with `pairs` per passage and waits for the job to end. */
-  const draft = async (lang: "en" | "zh", pairs: number) => {
+  const draft = async (lang: "en" | "zh", pairs: number, whileDrafting: () => Promise<void>) => {
     await expect.poll(() => byTest("draft-open").isVisible(), { timeout: 120_000 }).toBe(true);
     await byTest("draft-open").click();
     await expect.poll(() => byTest("draft-dialog").isVisible()).toBe(true);
@@ -74,6 +74,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     await expect.poll(() => byTest("draft-dialog").isVisible(), { timeout: 60_000 }).toBe(false);
     await expect.poll(() => byTest("draft-progress").isVisible(), { timeout: 30_000 }).toBe(true);
     await screen(`${lang}-8-draft-progress`);
+    await whileDrafting();
     const ended = lang === "en" ? /Finished|Failed|Cancelled/ : /已完成|失败|已取消/;
     await expect.poll(() => text("draft-status"), { timeout: 600_000, interval: 1_000 }).toMatch(ended);
     expect(await text("draft-status"), await text("draft-failed")).toMatch(lang === "en" ? /Finished/ : /已完成/);
@@ -114,7 +115,21 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     ]);
     await newProject("Clinic drafts");
     await byTest("data-upload-input").setInputFiles([md, pdf]);
-    await draft("en", 2);
+    await draft("en", 2, async () => {
+      // Pause and resume; cancelling asks first, and "no" keeps drafting.
+      await byTest("draft-pause").click();
+      await expect.poll(() => text("draft-status"), { timeout: 60_000 }).toBe("Paused");
+      await byTest("draft-resume").click();
+      await expect.poll(() => text("draft-status"), { timeout: 60_000 }).toMatch(/Drafting|Finished/);
+      if ((await text("draft-status")) === "Drafting") {
+        await byTest("draft-cancel").click();
+        await expect.poll(() => byTest("draft-confirm").isVisible()).toBe(true);
+        expect(await text("draft-confirm")).toMatch(/pairs drafted so far stay/);
+        await byTest("confirm-cancel").click();
+        await expect.poll(() => byTest("draft-confirm").isVisible()).toBe(false);
+        expect(await text("draft-status")).toMatch(/Drafting|Finished/);
+      }
+    });
 
     // The table: each pair names its file (and the PDF's page) beside its passage; the buttons name the question.
     const rows = page.locator('[data-testid^="draft-row-"]');
@@ -177,28 +192,54 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
 
     // Use the accepted pairs: they replace the documents among the files; the preview marks them as drafted.
     await byTest("draft-use").click();
+    await expect.poll(() => text("data-files"), { timeout: 30_000 }).not.toMatch(/front-desk\.md|hygiene\.pdf/);
     await expect.poll(() => byTest("data-preview").isVisible(), { timeout: 120_000 }).toBe(true);
-    expect(await text("data-files")).not.toMatch(/front-desk\.md|hygiene\.pdf/);
     expect(await page.getByRole("heading", { level: 3 }).filter({ hasText: /examples found/ }).innerText()).toMatch(new RegExp(`^${kept} examples found`));
-    await expect.poll(() => byTest("drafted-marker").count()).toBe(kept);
+    await expect.poll(() => byTest("drafted-marker").count(), { timeout: 120_000 }).toBe(kept);
     expect(await byTest("drafted-marker").filter({ hasText: "Drafted, edited" }).count()).toBe(1);
     expect(await byTest("drafted-marker").first().innerText()).toMatch(/From (front-desk\.md|hygiene\.pdf, page \d), by /);
     await screen("en-8-draft-preview");
     await byTest("data-import").click();
     await expect.poll(() => byTest("data-current").isVisible(), { timeout: 120_000 }).toBe(true);
     expect(await text("data-current")).toMatch(new RegExp(`\\b${kept} examples`));
-    expect(await text("data-drafted")).toMatch(new RegExp(`${kept} of them drafted by \\S+`));
+    expect(await text("data-drafted")).toMatch(new RegExp(`${kept} of them drafted by .+ from documents`));
   });
 
   it("does the same in Chinese", { timeout: 900_000 }, async () => {
+    await page.goto(bridge.url);
+    await expect.poll(() => byTest("language-switch").isVisible(), { timeout: 30_000 }).toBe(true);
     await byTest("language-switch").click();
     if (await byTest("language-zh").isVisible().catch(() => false)) await byTest("language-zh").click();
     await expect.poll(() => page.locator("html").getAttribute("lang")).toMatch(/^zh/);
     const md = join(docs, "前台须知.md");
-    writeFileSync(md, "# 前台须知\n\n诊所工作日早上八点开门，周六早上九点开门。周日和法定节假日休息。\n\n迟到超过十五分钟的患者需要在前台重新预约。\n");
+    const sections = [
+      ["开门时间", "诊所工作日早上八点开门，周六早上九点开门。周日和法定节假日休息。节假日前一天下午四点停止挂号。"],
+      ["预约", "迟到超过十五分钟的患者需要在前台重新预约。预约可以通过电话或在前台办理，请携带身份证件和医保卡。"],
+      ["手卫生", "接触每位患者前后都要洗手。手上有明显污物时，请用肥皂和流动水洗手，至少搓洗二十秒。"],
+      ["手套", "接触血液或体液时必须戴手套。每位患者之间更换手套，摘下手套后也要洗手。"],
+      ["候诊", "候诊区请保持安静。发热的患者请先到发热门诊登记，不要在普通候诊区等候。"],
+      ["药房", "药房在一楼大厅东侧，工作日开放到晚上六点。取药时请出示处方和缴费凭证。"],
+    ];
+    writeFileSync(md, `# 前台须知\n\n${sections.map(([h, p]) => `## ${h}\n\n${p!.repeat(3)}\n`).join("\n")}`);
     await newProject("诊所问答");
     await byTest("data-upload-input").setInputFiles([md]);
-    await draft("zh", 2);
+    await draft("zh", 2, async () => {
+      // The app closes mid-drafting and starts again: the job waits for Resume, and nothing is drafted twice.
+      expect(await text("draft-status"), "the job ended before the app could be closed").toBe("正在起草");
+      await bridge.stop();
+      bridge = await startBridgeProcess(home, ["--threads", "1"]);
+      await page.goto(bridge.url);
+      const open = page.locator('[data-testid="project-open"][aria-label$="诊所问答"]');
+      await expect.poll(() => open.isVisible(), { timeout: 30_000 }).toBe(true);
+      await open.click();
+      await expect.poll(() => byTest("step-data").isVisible(), { timeout: 30_000 }).toBe(true);
+      await byTest("step-data").click();
+      await expect.poll(() => byTest("draft-progress").isVisible().catch(() => false), { timeout: 60_000 }).toBe(true);
+      await screen("zh-8-draft-interrupted");
+      expect(await text("draft-status")).toBe("应用关闭时已停止");
+      expect(await text("draft-interrupted")).toMatch(/已起草的内容不会丢失/);
+      await byTest("draft-resume").click();
+    });
     await screen("zh-8-draft-review");
     expect(await byTest("draft-1-accept").getAttribute("aria-label")).toBe("接受：问题 1");
     // Reject the first, accept the others by pointer.
@@ -210,17 +251,16 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     const kept = (await counts())!.accepted;
     if (kept === 0) return; // one passage with one pair: nothing left to import
     await byTest("draft-use").click();
-    await expect.poll(() => byTest("data-preview").isVisible(), { timeout: 120_000 }).toBe(true);
-    await expect.poll(() => byTest("drafted-marker").count()).toBe(kept);
-    expect(await byTest("drafted-marker").first().innerText()).toMatch(/来自 前台须知\.md，由 \S+ 起草/);
+    await expect.poll(() => byTest("drafted-marker").count(), { timeout: 120_000 }).toBe(kept);
+    expect(await byTest("drafted-marker").first().innerText()).toMatch(/来自 前台须知\.md，由 .+ 起草/);
     await screen("zh-8-draft-preview");
     await byTest("data-import").click();
     await expect.poll(() => byTest("data-drafted").isVisible(), { timeout: 120_000 }).toBe(true);
-    expect(await text("data-drafted")).toMatch(new RegExp(`其中 ${kept} 条由 \\S+ 从文档起草`));
+    expect(await text("data-drafted")).toMatch(new RegExp(`其中 ${kept} 条由 .+ 从文档起草`));
   });
 
   it("passes axe-core's WCAG A/AA rules on the drafting screens, in both languages", () => {
-    expect(a11y.length).toBeGreaterThanOrEqual(7);
+    expect(a11y.length).toBeGreaterThanOrEqual(9);
     expect(a11y.filter((s) => s.violations.length > 0)).toEqual([]);
   });
 

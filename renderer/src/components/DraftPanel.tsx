@@ -62,7 +62,7 @@ export function DraftPanel({ project, files, onUse }: { project: ProjectSummary;
         {job && (
           <>
             <DraftProgress job={job} onChange={jobs.put} />
-            {(job.counts.total > 0 || job.status === "running") && <DraftReview job={job} onJob={jobs.put} />}
+            {job.counts.total > 0 && <DraftReview job={job} onJob={jobs.put} />}
             {job.counts.total > 0 && (
               <Stack spacing={1} sx={{ alignItems: "flex-start" }} data-testid="draft-use-section">
                 <Typography variant="body2" color="text.secondary">

@@ -106,7 +106,7 @@ export function DraftReview({ job, onJob }: { job: DraftJobView; onJob: (job: Dr
           <Table size="small" aria-labelledby="draft-review-h" data-testid="draft-table" sx={{ tableLayout: "auto" }}>
             <TableHead>
               <TableRow>
-                <TableCell>{t("drafting.col.n")}</TableCell>
+                <TableCell sx={{ whiteSpace: "nowrap" }}>{t("drafting.col.n")}</TableCell>
                 <TableCell>{t("drafting.col.passage")}</TableCell>
                 <TableCell>{t("drafting.col.pair")}</TableCell>
                 <TableCell>{t("drafting.col.checks")}</TableCell>

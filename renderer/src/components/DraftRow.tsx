@@ -42,16 +42,16 @@ export function DraftRow({ draft, n, onReviewed }: { draft: DraftView; n: number
 
   return (
     <TableRow data-testid={`draft-row-${n}`} data-status={draft.status} sx={{ verticalAlign: "top" }}>
-      <TableCell component="th" scope="row" id={`${id}-h`}>
+      <TableCell component="th" scope="row" id={`${id}-h`} sx={{ whiteSpace: "nowrap" }}>
         {t("drafting.number", { n })}
       </TableCell>
-      <TableCell sx={{ width: "34%" }}>
+      <TableCell sx={{ width: "32%" }}>
         <Typography variant="caption" color="text.secondary" component="p" sx={{ overflowWrap: "anywhere", mb: 0.5 }} data-testid={`${id}-where`}>
           {where}
         </Typography>
         <DraftPassage text={draft.passageText} source={draft.source} testId={`${id}-passage`} />
       </TableCell>
-      <TableCell sx={{ width: "34%" }}>
+      <TableCell sx={{ width: "30%" }}>
         {editing ? (
           <Stack spacing={1}>
             <TextField label={t("drafting.question")} multiline value={editing.question} onChange={(e) => setEditing({ ...editing, question: e.target.value })} slotProps={{ htmlInput: { maxLength: 20_000, "data-testid": `${id}-edit-question` } }} />
@@ -83,8 +83,13 @@ export function DraftRow({ draft, n, onReviewed }: { draft: DraftView; n: number
           </Stack>
         )}
       </TableCell>
-      <TableCell sx={{ width: "16%" }}>
+      <TableCell sx={{ width: "20%" }}>
         <DraftChecksView checks={draft.checks} testId={`${id}-checks`} />
+        {draft.drafted && (
+          <Typography variant="caption" color="text.secondary" component="p" sx={{ mt: 0.5 }}>
+            {t("drafting.checksOfDraft")}
+          </Typography>
+        )}
       </TableCell>
       <TableCell>
         <Stack spacing={0.75} sx={{ alignItems: "stretch", minWidth: 110 }}>
