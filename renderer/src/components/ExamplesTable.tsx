@@ -32,7 +32,8 @@ export function ExamplesTable({ examples, formats }: { examples: ExamplePreview[
             const answer = e.messages?.filter((m) => m.role === "assistant").map((m) => m.content).join("\n") ?? "";
             return (
               <TableRow key={e.id}>
-                <TableCell sx={{ wordBreak: "break-all", minWidth: 120 }}>
+                {/* A file name breaks only where it must (a very long one), not inside a short one like clinic-faq.jsonl. */}
+                <TableCell sx={{ overflowWrap: "anywhere", minWidth: 180 }}>
                   {formatSource(e.source)}
                   {e.provenance && <DraftedMarker provenance={e.provenance} />}
                 </TableCell>

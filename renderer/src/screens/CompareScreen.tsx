@@ -98,8 +98,9 @@ export function CompareScreen({ project, goStep }: StepProps) {
   const kept = keptComparisons(stored.data ?? [], run?.id ?? null);
   // This session's answer while it streams or once back; else the newest one the store kept for this run.
   const current = result && result.runId === run?.id ? result : null;
-  const shown = stream ? current : (current ?? kept.questions[0] ?? null);
-  const restored = !stream && !current && shown !== null;
+  const live = send.busy ? stream : null;
+  const shown = live ? current : (current ?? kept.questions[0] ?? null);
+  const restored = !live && !current && shown !== null;
   const earlier = kept.questions.filter((c) => c.id !== shown?.id).slice(0, EARLIER_SHOWN);
   const validationShown = validation ?? (kept.validation.length ? kept.validation : null);
 
@@ -168,14 +169,14 @@ export function CompareScreen({ project, goStep }: StepProps) {
           </Stack>
           {send.busy && <Busy label={t("compare.answering")} />}
           <ErrorAlert error={send.error} />
-          {(stream || shown) && (
+          {(live || shown) && (
             <Box data-testid="compare-result">
               {restored && (
                 <Typography variant="caption" color="text.secondary" component="p" sx={{ mb: 1 }} data-testid="compare-kept">
                   {t("compare.askedAt", { time: formatDate(shown.createdAt, lang) })}
                 </Typography>
               )}
-              <ComparisonCard view={shown} streaming={stream} prefix="compare" onRated={setResult} />
+              <ComparisonCard view={shown} streaming={live} prefix="compare" onRated={setResult} />
             </Box>
           )}
           {earlier.length > 0 && (
