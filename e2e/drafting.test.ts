@@ -68,6 +68,10 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     await expect.poll(() => page.locator('[data-testid^="draft-model-"]:checked').count(), { timeout: 30_000 }).toBe(1);
     const notes = await text("draft-notes");
     expect(notes).toMatch(lang === "en" ? /bigger model drafts better[\s\S]*person must check[\s\S]*Nothing is sent/ : /模型越大[\s\S]*由人检查[\s\S]*不会向任何地方发送/);
+    // Another model can be added the way the Model step does (found in LM Studio, Ollama or Jan folders, or a file).
+    await byTest("draft-add-model").click();
+    await expect.poll(() => byTest("draft-add-section").isVisible()).toBe(true);
+    expect(await byTest("draft-model-upload-input").count()).toBe(1);
     await byTest("draft-pairs").fill(String(pairs));
     await screen(`${lang}-8-draft-dialog`);
     await byTest("draft-start").click();
@@ -113,8 +117,10 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
       "Wash your hands before and after each patient. Use soap and water when hands are visibly dirty.",
       "Wear gloves when touching blood or body fluids. Change gloves between patients.",
     ]);
+    // A scanned PDF (no text): named among the problems in plain words; the other documents are drafted.
+    const scanned = await writePdf(join(docs, "scanned.pdf"), [""]);
     await newProject("Clinic drafts");
-    await byTest("data-upload-input").setInputFiles([md, pdf]);
+    await byTest("data-upload-input").setInputFiles([md, pdf, scanned]);
     await draft("en", 2, async () => {
       // Pause and resume; cancelling asks first, and "no" keeps drafting.
       await byTest("draft-pause").click();
@@ -131,6 +137,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
       }
     });
 
+    expect(await text("draft-problems")).toMatch(/scanned\.pdf.*no text found/);
     // The table: each pair names its file (and the PDF's page) beside its passage; the buttons name the question.
     const rows = page.locator('[data-testid^="draft-row-"]');
     expect(await rows.count()).toBeGreaterThanOrEqual(3);
@@ -161,6 +168,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     expect(await byTest("draft-row-1").getAttribute("data-status")).toBe("edited");
     expect(await text("draft-1-answer")).toBe("At 9 am.");
     expect(await text("data-files")).toContain("front-desk.md");
+    expect(await text("data-files")).toContain("scanned.pdf");
     expect(await counts()).toEqual({ ...before, edited: 1, rejected: 1, pending: before.total - 2 });
 
     // "Accept all that pass the checks", then the rest by keyboard: only the pairs to review are shown, and the focus
@@ -192,7 +200,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
 
     // Use the accepted pairs: they replace the documents among the files; the preview marks them as drafted.
     await byTest("draft-use").click();
-    await expect.poll(() => text("data-files"), { timeout: 30_000 }).not.toMatch(/front-desk\.md|hygiene\.pdf/);
+    await expect.poll(() => text("data-files"), { timeout: 30_000 }).not.toMatch(/front-desk\.md|hygiene\.pdf|scanned\.pdf/);
     await expect.poll(() => byTest("data-preview").isVisible(), { timeout: 120_000 }).toBe(true);
     expect(await page.getByRole("heading", { level: 3 }).filter({ hasText: /examples found/ }).innerText()).toMatch(new RegExp(`^${kept} examples found`));
     await expect.poll(() => byTest("drafted-marker").count(), { timeout: 120_000 }).toBe(kept);

@@ -94,11 +94,12 @@ export function DraftProgress({ job, onChange }: { job: DraftJobView; onChange: 
             {t("drafting.problems", { n: job.problems.length })}
           </Typography>
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>
-            {job.problems.map((p, i) => (
-              <li key={i}>
-                {p.page != null ? t("drafting.atPage", { file: p.file, page: p.page }) : p.file}: {loc(p.message)}
-              </li>
-            ))}
+            {job.problems.map((p, i) => {
+              // The server's messages name the file and page already; one that does not gets them in front.
+              const m = loc(p.message);
+              const where = p.page != null ? t("drafting.atPage", { file: p.file, page: p.page }) : p.file;
+              return <li key={i}>{m.includes(p.file) ? m : `${where}: ${m}`}</li>;
+            })}
           </ul>
         </Alert>
       )}
