@@ -30,7 +30,8 @@ export async function importCsv(path: string, name: string, opts: { columns?: Co
     on_skip: (err: CsvError | undefined) => {
       if (!err) return undefined;
       const line = typeof err.lines === "number" ? err.lines : undefined;
-      problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `CSV: ${err.message.replace(/^Invalid [^:]*: /, "")}; the row was skipped` }));
+      const what = csvFault(err);
+      problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `${what.en}; the row was skipped`, detailZh: `${what.zh}；该行已跳过` }));
       return undefined;
     },
   });
@@ -55,10 +56,30 @@ export async function importCsv(path: string, name: string, opts: { columns?: Co
     // A fault the parser cannot skip past (an unclosed quote...): keep the rows before it, say where it is.
     const err = e as CsvError;
     const line = typeof err.lines === "number" ? err.lines : undefined;
-    problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `CSV: ${err.message}; the rows from here on were not imported` }));
+    const what = csvFault(err);
+    problems.push(problem("READ_FAILED", { file: name, ...(line ? { line } : {}) }, { detail: `${what.en}; the rows from here on were not imported`, detailZh: `${what.zh}；从这里起的各行未导入` }));
   }
   if (!table) return { examples: [], problems: [...problems, problem("FILE_EMPTY", { file: name })] };
   return { examples: table.examples, problems: [...table.problems, ...problems], columns: table.mapping, headers: table.headers };
+}
+
+/** A CSV fault in plain words, in both languages (the parser's own text only for a fault not named here). */
+function csvFault(err: CsvError): { en: string; zh: string } {
+  switch (err.code) {
+    case "CSV_QUOTE_NOT_CLOSED":
+      return { en: 'a cell opens a quote (") that is never closed', zh: "有一个单元格的双引号（\"）没有闭合" };
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return { en: 'a quoted cell has more text after its closing quote (write a quote inside a quoted cell as "")', zh: '带引号的单元格在结束引号后还有文字（在带引号的单元格中写引号要写成 ""）' };
+    case "CSV_INVALID_OPENING_QUOTE":
+      return { en: "a quote appears in the middle of a cell that does not start with one", zh: "不以引号开头的单元格中间出现了引号" };
+    case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH":
+    case "CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH":
+      return { en: "the row has a different number of cells than the header", zh: "该行的单元格数量与表头不同" };
+    default: {
+      const text = err.message.replace(/^Invalid [^:]*: /, "");
+      return { en: `the CSV reader says: ${text}`, zh: `CSV 读取器报告：${text}` };
+    }
+  }
 }
 
 /** The delimiter of the header line: the most frequent of comma, semicolon and tab outside quotes. */

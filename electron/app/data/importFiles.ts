@@ -1,7 +1,7 @@
 import { basename, extname } from "node:path";
 import { stat } from "node:fs/promises";
 import { sha256File } from "../../engine/util/sha256File";
-import { describeSniffed, sniffFile, type SniffedType } from "./sniffFile";
+import { describeSniffed, describeSniffedZh, sniffFile, type SniffedType } from "./sniffFile";
 import { importJsonl } from "./importJsonl";
 import { importJson } from "./importJson";
 import { importCsv } from "./importCsv";
@@ -99,7 +99,7 @@ export async function importFile(path: string, name = basename(path), options: I
       );
     } else if (expected === "docx" && sniffed.type === "zip") result.problems.push(problem("CORRUPT", at, { kind: "DOCX", detail: "a ZIP archive without word/document.xml" }));
     else if (expected === "xlsx" && sniffed.type === "zip") result.problems.push(problem("CORRUPT", at, { kind: "XLSX", detail: "a ZIP archive without a workbook" }));
-    else result.problems.push(problem("WRONG_TYPE", at, { expected: type.toUpperCase(), actual: describeSniffed(sniffed.type) }));
+    else result.problems.push(problem("WRONG_TYPE", at, { expected: type.toUpperCase(), actual: describeSniffed(sniffed.type), actualZh: describeSniffedZh(sniffed.type) }));
     return result;
   }
 

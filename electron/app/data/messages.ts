@@ -1,5 +1,5 @@
 import type { FileProblem, Localized, Severity, SourceRef } from "./types";
-import { formatLocation } from "./types";
+import { formatLocation, formatLocationZh } from "./types";
 
 interface MessageDef {
   severity: Severity;
@@ -238,5 +238,5 @@ export function severityOf(code: MessageCode): Severity {
 
 /** A located problem with one file; `where` in the text is the location. */
 export function problem(code: MessageCode, location: SourceRef, params: MessageParams = {}, severity?: Severity): FileProblem {
-  return { code, severity: severity ?? severityOf(code), location, message: localize(code, { where: formatLocation(location), ...params }) };
+  return { code, severity: severity ?? severityOf(code), location, message: localize(code, { where: formatLocation(location), whereZh: formatLocationZh(location), ...params }) };
 }

@@ -48,6 +48,23 @@ function isImage(b: Buffer): boolean {
   );
 }
 
+/** The same phrase in Simplified Chinese, for the zh message. */
+export function describeSniffedZh(type: SniffedType): string {
+  const zh: Record<SniffedType, string> = {
+    empty: "空内容",
+    text: "纯文本",
+    utf16: "UTF-16 文本",
+    pdf: "PDF 文档",
+    docx: "Word（DOCX）文档",
+    xlsx: "Excel（XLSX）工作簿",
+    zip: "ZIP 压缩包",
+    ole: "受密码保护或旧格式（.doc/.xls）的 Office 文件",
+    image: "图片",
+    binary: "二进制数据",
+  };
+  return zh[type];
+}
+
 /** A phrase for messages: "a PDF document", "a ZIP archive"... */
 export function describeSniffed(type: SniffedType): string {
   switch (type) {

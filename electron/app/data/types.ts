@@ -83,6 +83,17 @@ export interface LongOperation {
   onProgress?: (p: DataProgress) => void;
 }
 
+/** The location in the Chinese messages: "faq.jsonl，第 12 行", "faq.csv，第 3 行（表格）", "guide.pdf，第 2 页". */
+export function formatLocationZh(s: SourceRef): string {
+  const parts = [s.file];
+  if (s.sheet) parts.push(`工作表 ${s.sheet}`);
+  if (s.line !== undefined) parts.push(`第 ${s.line} 行`);
+  if (s.row !== undefined) parts.push(`第 ${s.row} 行（表格）`);
+  if (s.page !== undefined) parts.push(`第 ${s.page} 页`);
+  if (s.chunk !== undefined) parts.push(`第 ${s.chunk + 1} 段`);
+  return parts.join("，");
+}
+
 /** "notes.jsonl:L12", "faq.csv:R3", "guide.pdf p.2" for messages. */
 export function formatLocation(s: SourceRef): string {
   const parts = [s.file];
