@@ -89,7 +89,7 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     console.info(`${ggmlTypeName(type)} from blocks vs float32 twin: ${JSON.stringify(Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, v.toExponential(2)])))}`);
     expect((await device.popErrorScope())?.message).toBeUndefined();
     for (const e of Object.values(errors)) expect(e).toBeLessThanOrEqual(1e-4);
-    tf.dispose([x, dy, twin, ...results, m.gpu!]);
+    tf.dispose([x, dy, twin, ...results, ...m.gpu!.map((c) => c.blocks)]);
   });
 
   it("a window of rows (a vocabulary chunk) equals the same rows of the whole product", async () => {
@@ -105,8 +105,32 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     expect(results[2]!.shape).toEqual([5, IN]);
     expect(relative(y!, yTwin!)).toBeLessThanOrEqual(1e-4);
     expect(relative(dx!, dxTwin!)).toBeLessThanOrEqual(1e-4);
-    expect(() => blocksMatMulT(x, m, 30, 13)).toThrow(/rows 30\.\.43 need/);
-    tf.dispose([x, dy, twin, window, ...results, m.gpu!]);
+    expect(() => blocksMatMulT(x, m, 30, 13)).toThrow(/rows 30\.\.43 are outside its 40 rows/);
+    tf.dispose([x, dy, twin, window, ...results, ...m.gpu!.map((c) => c.blocks)]);
+  });
+
+  it("blocks past the binding limit go up in row chunks; products and windows across chunks are the same", async () => {
+    const rng = new Rng(11);
+    const m = matrix(GgmlType.Q8_0, rng); // 34 bytes per 32 weights: 544 bytes a row
+    process.env.LORA_STUDIO_MAX_BINDING_BYTES = String(7 * 544 + 100);
+    try {
+      expect(gpuBlocks(m).map((c) => [c.start, c.count])).toEqual([[0, 7], [7, 7], [14, 7], [21, 7], [28, 7], [35, 5]]);
+    } finally {
+      delete process.env.LORA_STUDIO_MAX_BINDING_BYTES;
+    }
+    const x = tf.tensor2d(random(3 * IN, rng), [3, IN]);
+    const twin = dequantizeTransposed(m);
+    const results: tfType.Tensor[] = [];
+    for (const [offset, count] of [[0, OUT], [5, 17], [14, 7], [30, 10]] as const) {
+      const dy = tf.tensor2d(random(3 * count, rng), [3, count]);
+      const window = tf.slice(twin, [offset, 0], [count, IN]);
+      const got = [blocksMatMulT(x, m, offset, count), tf.matMul(x, window, false, true), blocksMatMul(dy, m, offset, count), tf.matMul(dy, window)];
+      const [y, yTwin, dx, dxTwin] = (await Promise.all(got.map((t) => t.data()))) as Float32Array[];
+      expect(relative(y!, yTwin!), `forward rows ${offset}..${offset + count}`).toBeLessThanOrEqual(1e-4);
+      expect(relative(dx!, dxTwin!), `backward rows ${offset}..${offset + count}`).toBeLessThanOrEqual(1e-4);
+      results.push(dy, window, ...got);
+    }
+    tf.dispose([x, twin, ...results, ...m.gpu!.map((c) => c.blocks)]);
   });
 
   it("frozenQuantizedMatMul's gradient is dY @ W, and nothing stays behind but the uploaded blocks", async () => {
@@ -120,7 +144,7 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     expect(tf.memory().numTensors).toBe(before + 2); // the gradient and the blocks
     const ref = tf.matMul(c, twin);
     expect(relative((await g.data()) as Float32Array, (await ref.data()) as Float32Array)).toBeLessThanOrEqual(1e-4);
-    tf.dispose([x, c, twin, g, ref, m.gpu!]);
+    tf.dispose([x, c, twin, g, ref, ...m.gpu!.map((c) => c.blocks)]);
   });
 
   it("GPU memory for the weight is its quantized size", async () => {
@@ -134,6 +158,6 @@ describe.skipIf(skip)("quantized matmul on webgpu", () => {
     console.info(`Q4_K ${OUT}x${IN}: ${used} bytes on the GPU (float32: ${4 * IN * OUT})`);
     expect(used).toBe(m.bytes.byteLength); // 144 bytes per 256 weights: 4.5 bits a weight
     expect(used).toBeLessThan((4 * IN * OUT) / 7);
-    tf.dispose([x, y, m.gpu!]);
+    tf.dispose([x, y, ...m.gpu!.map((c) => c.blocks)]);
   });
 });

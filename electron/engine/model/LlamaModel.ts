@@ -131,6 +131,8 @@ export class LlamaModel {
     const { output, outputT, tokenEmbd, quantized, vocabSplit } = this.weights;
     if (vocabSplit) return vocabSplit.head.frozenLogits(hidden);
     const tied = this.config.tiedEmbeddings;
+    // A tied head kept quantized on webgpu has no float32 copy: the embedding's blocks on the GPU are the head.
+    if (!output && tied && quantized) return frozenQuantizedMatMul(hidden, quantized.tokenEmbd, () => tf.transpose(dequantizeTransposed(quantized.tokenEmbd)));
     const transposed = tied ? tokenEmbd : outputT;
     if (transposed) return frozenMatMul(hidden, output!, () => transposed);
     return frozenMatMul(hidden, output!, tied && quantized ? () => dequantizeTransposed(quantized.tokenEmbd) : undefined);

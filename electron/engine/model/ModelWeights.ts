@@ -4,6 +4,7 @@ import type { GgufFile } from "../gguf/GgufFile";
 import { isDequantizable } from "../gguf/dequantize";
 import { ModelTensorError } from "./errors";
 import type { ModelConfig } from "./ModelConfig";
+import { onGpuBlocks } from "./frozenQuantizedMatMul";
 import { quantizedPartsTensors, type QuantizedLayer, type QuantizedMatrix, type QuantizedParts } from "./QuantizedWeights";
 import { maxBindingBytes, vocabChunkRows, VocabSplit } from "./VocabSplit";
 
@@ -206,12 +207,17 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     return { outputNorm, vocabSplit: { tokenEmbd, head }, ...(ropeFreqs ? { ropeFreqs } : {}), layers };
   }
 
-  /** keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab]. */
+  /**
+   * keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab], except a tied head
+   * on webgpu, which reads token_embd's blocks on the GPU (onGpuBlocks: LlamaModel.head, headChunks).
+   */
   async function loadQuantized(): Promise<ModelWeights> {
     const tokenEmbd = await raw("token_embd.weight", nEmbd, vocabSize);
     const outputNorm = await vector("output_norm.weight", nEmbd);
-    let output: tf.Tensor2D;
-    if (config.tiedEmbeddings) {
+    let output: tf.Tensor2D | undefined;
+    if (config.tiedEmbeddings && onGpuBlocks(tokenEmbd)) {
+      progress();
+    } else if (config.tiedEmbeddings) {
       // Note: read again as F32 (the same dequantized values the default path transposes) for the tied head.
       const rows = tf.tensor2d(await file.readTensorF32("token_embd.weight"), [vocabSize, nEmbd]);
       output = track(tf.transpose(rows) as tf.Tensor2D);
@@ -233,7 +239,7 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
       layers.push({ ...(await norms(blk)), proj });
     }
     const quantized = { tokenEmbd, layers };
-    return ropeFreqs ? { outputNorm, output, ropeFreqs, layers: [], quantized } : { outputNorm, output, layers: [], quantized };
+    return { outputNorm, ...(output ? { output } : {}), ...(ropeFreqs ? { ropeFreqs } : {}), layers: [], quantized };
   }
 }
 

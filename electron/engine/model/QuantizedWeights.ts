@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { dequantize } from "../gguf/dequantize";
 import { ggmlTypeTraits, type GgmlTypeId } from "../gguf/ggmlType";
 import type { LayerWeights, Linear, Projection } from "./ModelWeights";
+import { maxBindingBytes } from "./VocabSplit";
 
 /**
  * A frozen 2-D weight kept as its GGUF bytes (Q8_0, Q4_0, K-quants, F16, BF16 or F32): ggml ne = [inDim, outDim],
@@ -13,8 +14,15 @@ export interface QuantizedMatrix {
   bytes: Uint8Array;
   inDim: number;
   outDim: number;
-  /** The bytes as int32 words on the GPU (webgpu's quantized matmul), uploaded on first use by gpuBlocks. */
-  gpu?: tf.Tensor1D;
+  /** The bytes as int32 words on the GPU (webgpu's quantized matmul) in row chunks, uploaded on first use by gpuBlocks. */
+  gpu?: GpuBlockChunk[];
+}
+
+/** Rows [start, start + count) of a QuantizedMatrix on the GPU: their bytes as int32 words. */
+export interface GpuBlockChunk {
+  start: number;
+  count: number;
+  blocks: tf.Tensor1D;
 }
 
 /** A block whose projection weights stay quantized; norms and biases (small, F32 in GGUF) are tensors. */
@@ -85,14 +93,24 @@ export function dequantizeTransposed(m: QuantizedMatrix): tf.Tensor2D {
 }
 
 /**
- * The matrix's bytes as a GPU tensor of int32 words (zero-padded to a whole word), uploaded once and kept until
- * the model is disposed (quantizedPartsTensors lists it): GPU memory holds the quantized size, not 4 bytes a weight.
+ * The matrix's bytes on the GPU as int32 tensors (each zero-padded to a whole word), uploaded once and kept until the
+ * model is disposed (quantizedPartsTensors lists them): GPU memory holds the quantized size, not 4 bytes a weight.
+ * One tensor when the bytes fit the GPU's binding limit (maxBindingBytes), else chunks of whole rows that each do
+ * (Qwen2.5-0.5B's Q8_0 embedding is 145 MB, past a 128 MiB limit).
  */
-export function gpuBlocks(m: QuantizedMatrix): tf.Tensor1D {
-  if (!m.gpu || m.gpu.isDisposed) {
-    const words = new Int32Array(Math.ceil(m.bytes.byteLength / 4));
-    new Uint8Array(words.buffer).set(m.bytes);
-    m.gpu = tf.keep(tf.tensor1d(words, "int32"));
+export function gpuBlocks(m: QuantizedMatrix): GpuBlockChunk[] {
+  if (!m.gpu || m.gpu.some((c) => c.blocks.isDisposed)) {
+    const traits = ggmlTypeTraits(m.type)!;
+    const rowBytes = (m.inDim / traits.blockSize) * traits.typeSize;
+    const rowsPerChunk = Math.min(m.outDim, Math.floor(maxBindingBytes() / rowBytes));
+    if (rowsPerChunk < 1) throw new RangeError(`${m.name}: one row of ${rowBytes} bytes exceeds the GPU's binding limit of ${maxBindingBytes()} bytes`);
+    m.gpu = [];
+    for (let start = 0; start < m.outDim; start += rowsPerChunk) {
+      const count = Math.min(rowsPerChunk, m.outDim - start);
+      const words = new Int32Array(Math.ceil((count * rowBytes) / 4));
+      new Uint8Array(words.buffer).set(m.bytes.subarray(start * rowBytes, (start + count) * rowBytes));
+      m.gpu.push({ start, count, blocks: tf.keep(tf.tensor1d(words, "int32")) });
+    }
   }
   return m.gpu;
 }
@@ -113,9 +131,9 @@ export function quantizedPartsTensors(parts: QuantizedParts): tf.Tensor[] {
     if (l.kNorm) out.push(l.kNorm);
     for (const { w, b } of Object.values(l.proj)) {
       if (b) out.push(b);
-      if (w.gpu) out.push(w.gpu);
+      for (const c of w.gpu ?? []) out.push(c.blocks);
     }
   }
-  if (parts.tokenEmbd.gpu) out.push(parts.tokenEmbd.gpu);
+  for (const c of parts.tokenEmbd.gpu ?? []) out.push(c.blocks);
   return out;
 }

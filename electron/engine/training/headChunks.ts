@@ -1,7 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { blocksMatMul, blocksMatMulT, onGpuBlocks } from "../model/frozenQuantizedMatMul";
 import type { LlamaModel } from "../model/LlamaModel";
-import { maxBindingBytes } from "../model/VocabSplit";
 
 /** Vocabulary rows [start, start + count) of the output head, with its two products. */
 export interface HeadChunk {
@@ -45,7 +44,7 @@ export function headChunks(model: LlamaModel, chunkRows: number): HeadChunk[] {
   }
   const tied = model.config.tiedEmbeddings;
   const blocks = tied ? quantized?.tokenEmbd : undefined;
-  if (blocks && onGpuBlocks(blocks) && blocks.bytes.byteLength <= maxBindingBytes()) {
+  if (blocks && onGpuBlocks(blocks)) {
     return ranges(vocab, 0).map(({ start, count }) => ({
       start,
       count,

@@ -35,7 +35,7 @@ export function headChunkRows(): number {
  */
 export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array, chunkRows = headChunkRows()): tf.Scalar {
   const { outputT, tokenEmbd, quantized, vocabSplit } = model.weights;
-  const output = model.weights.output!; // absent only with vocabSplit, which never reads it
+  const output = model.weights.output!; // absent only with vocabSplit or a tied head on GPU blocks (chunked below)
   const tied = model.config.tiedEmbeddings;
   const vocab = model.config.vocabSize;
   const rows = targets.length;
@@ -48,7 +48,7 @@ export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets
     if (tied && quantized) return tf.tensor2d(dequantizeRows(quantized.tokenEmbd, Array.from(targets)), [rows, model.config.nEmbd]);
     return tf.transpose(tf.gather(output, index, 1));
   };
-  if (chunkRows < vocab) return chunkedHeadCrossEntropy(model, hidden, targets, weight, targetRows, chunkRows);
+  if (chunkRows < vocab || (!vocabSplit && !model.weights.output)) return chunkedHeadCrossEntropy(model, hidden, targets, weight, targetRows, Math.min(chunkRows, HEAD_CHUNK_ROWS));
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const h = args[0] as tf.Tensor2D;
     const save = args[args.length - 1] as tf.GradSaveFunc;

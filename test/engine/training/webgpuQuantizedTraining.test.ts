@@ -2,7 +2,8 @@
  * A base kept quantized trains on webgpu from its GGUF blocks on the GPU (native-deps/webgpu/quantizedMatMulProgram.ts)
  * like its dequantized float32 twin: loss within 1e-4 relative at every step, for a model whose projections are
  * Q4_K, Q5_K, Q6_K, Q4_0, Q8_0, BF16 and F16 (test/helpers/mixedQuantModel.ts). Its projections live on the GPU as
- * their quantized bytes: GPU memory for them is the quantized size, not 4 bytes per weight.
+ * their quantized bytes: GPU memory for them is the quantized size, not 4 bytes per weight; the tied head has no
+ * float32 copy (the loss and the logits read the embedding's blocks) and scores like the twin.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -67,7 +68,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(keepQuantized: boolean): Promise<{ losses: number[]; projectionBytes: number; quantizedBytes: number; gpuBlocks: number }> {
+const PROBE = Array.from({ length: 20 }, (_, i) => (i * 211 + 7) % 4096);
+
+async function run(keepQuantized: boolean): Promise<{ losses: number[]; projectionBytes: number; quantizedBytes: number; gpuBlocks: number; logprobs: Float32Array }> {
   const file = await openGguf(path);
   const model = await LlamaModel.load(file, { keepQuantized }).finally(() => file.close());
   const adapter = LoraAdapter.create(model.config, config.lora, config.seed);
@@ -79,11 +82,14 @@ async function run(keepQuantized: boolean): Promise<{ losses: number[]; projecti
     const layers = model.weights.quantized?.layers ?? [];
     const blocks = layers.flatMap((l) => Object.values(l.proj).map(({ w }) => w.gpu));
     const projectionBytes = keepQuantized
-      ? blocks.reduce((n, t) => n + (t ? t.size * 4 : 0), 0)
+      ? blocks.reduce((n, chunks) => n + (chunks ?? []).reduce((k, c) => k + c.blocks.size * 4, 0), 0)
       : model.weights.layers.flatMap((l) => Object.values(l.proj).map(({ w }) => w.size * 4)).reduce((a, b) => a + b, 0);
     expect(weightTensors(model.weights).every((t) => !t.isDisposed)).toBe(true);
+    // The tied head kept quantized has no float32 copy on webgpu: logits come from the embedding's blocks.
+    expect(model.weights.output === undefined).toBe(keepQuantized);
+    const logprobs = await model.logprobs(PROBE, adapter.hooks());
     const quantizedBytes = layers.flatMap((l) => Object.values(l.proj).map(({ w }) => Math.ceil(w.bytes.byteLength / 4) * 4)).reduce((a, b) => a + b, 0);
-    return { losses, projectionBytes, quantizedBytes, gpuBlocks: blocks.filter(Boolean).length };
+    return { losses, projectionBytes, quantizedBytes, gpuBlocks: blocks.filter(Boolean).length, logprobs };
   } finally {
     adapter.dispose();
     model.dispose();
@@ -105,6 +111,8 @@ describe.skipIf(skip)("a kept-quantized base trains on webgpu from its blocks", 
     for (const [i, r] of relative.entries()) expect(r, `step ${i + 1}: ${quantized.losses[i]} vs ${twin.losses[i]}`).toBeLessThanOrEqual(1e-4);
     // Q4_K/Q5_K/Q6_K/Q4_0/Q8_0 are 4.5-8.5 bits a weight, BF16/F16 (up, down: the largest here) 16.
     expect(quantized.projectionBytes).toBe(quantized.quantizedBytes);
+    // Scoring with the trained adapter through the head read from the blocks: the same log-probabilities.
+    expect(Math.max(...quantized.logprobs.map((v, i) => Math.abs(v - twin.logprobs[i]!)))).toBeLessThanOrEqual(1e-4);
     expect(quantized.projectionBytes).toBeLessThan(twin.projectionBytes / 2.5);
   }, 600_000);
 });
