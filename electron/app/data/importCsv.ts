@@ -70,10 +70,10 @@ function csvFault(err: CsvError): { en: string; zh: string } {
       return { en: 'a cell opens a quote (") that is never closed', zh: "有一个单元格的双引号（\"）没有闭合" };
     case "CSV_INVALID_CLOSING_QUOTE":
       return { en: 'a quoted cell has more text after its closing quote (write a quote inside a quoted cell as "")', zh: '带引号的单元格在结束引号后还有文字（在带引号的单元格中写引号要写成 ""）' };
-    case "CSV_INVALID_OPENING_QUOTE":
+    case "INVALID_OPENING_QUOTE":
       return { en: "a quote appears in the middle of a cell that does not start with one", zh: "不以引号开头的单元格中间出现了引号" };
     case "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH":
-    case "CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH":
+    case "CSV_RECORD_INCONSISTENT_COLUMNS":
       return { en: "the row has a different number of cells than the header", zh: "该行的单元格数量与表头不同" };
     default: {
       const text = err.message.replace(/^Invalid [^:]*: /, "");
