@@ -131,8 +131,9 @@ export class LlamaModel {
     const { output, outputT, tokenEmbd, quantized, vocabSplit } = this.weights;
     if (vocabSplit) return vocabSplit.head.frozenLogits(hidden);
     const tied = this.config.tiedEmbeddings;
-    // A tied head kept quantized on webgpu has no float32 copy: the embedding's blocks on the GPU are the head.
-    if (!output && tied && quantized) return frozenQuantizedMatMul(hidden, quantized.tokenEmbd, () => tf.transpose(dequantizeTransposed(quantized.tokenEmbd)));
+    // A head kept quantized on webgpu has no float32 copy: its blocks on the GPU (tied: the embedding's) are the head.
+    const blocks = tied ? quantized?.tokenEmbd : quantized?.output;
+    if (!output && blocks) return frozenQuantizedMatMul(hidden, blocks, () => tf.transpose(dequantizeTransposed(blocks)));
     const transposed = tied ? tokenEmbd : outputT;
     if (transposed) return frozenMatMul(hidden, output!, () => transposed);
     return frozenMatMul(hidden, output!, tied && quantized ? () => dequantizeTransposed(quantized.tokenEmbd) : undefined);

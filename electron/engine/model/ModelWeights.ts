@@ -208,15 +208,19 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
   }
 
   /**
-   * keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab], except a tied head
-   * on webgpu, which reads token_embd's blocks on the GPU (onGpuBlocks: LlamaModel.head, headChunks).
+   * keepQuantized: projections and token_embd as bytes; the head as an F32 tensor [nEmbd, vocab], except on webgpu,
+   * where the head is read from its blocks on the GPU (onGpuBlocks: LlamaModel.head, headChunks): token_embd's for a
+   * tied head, output.weight's (kept as bytes too) for an untied one.
    */
   async function loadQuantized(): Promise<ModelWeights> {
     const tokenEmbd = await raw("token_embd.weight", nEmbd, vocabSize);
     const outputNorm = await vector("output_norm.weight", nEmbd);
     let output: tf.Tensor2D | undefined;
+    let outputBlocks: QuantizedMatrix | undefined;
     if (config.tiedEmbeddings && onGpuBlocks(tokenEmbd)) {
       progress();
+    } else if (!config.tiedEmbeddings && !file.hasTensor("output.bias") && onGpuBlocks({ ...tokenEmbd, type: file.tensor("output.weight").type })) {
+      outputBlocks = await raw("output.weight", nEmbd, vocabSize);
     } else if (config.tiedEmbeddings) {
       // Note: read again as F32 (the same dequantized values the default path transposes) for the tied head.
       const rows = tf.tensor2d(await file.readTensorF32("token_embd.weight"), [vocabSize, nEmbd]);
@@ -238,7 +242,7 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
       }
       layers.push({ ...(await norms(blk)), proj });
     }
-    const quantized = { tokenEmbd, layers };
+    const quantized = { tokenEmbd, ...(outputBlocks ? { output: outputBlocks } : {}), layers };
     return { outputNorm, ...(output ? { output } : {}), ...(ropeFreqs ? { ropeFreqs } : {}), layers: [], quantized };
   }
 }

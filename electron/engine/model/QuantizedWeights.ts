@@ -38,6 +38,8 @@ export interface QuantizedLayer {
 export interface QuantizedParts {
   /** token_embd as stored: row t (token t's embedding) is one row of blocks, dequantized on lookup. */
   tokenEmbd: QuantizedMatrix;
+  /** An untied output head as stored ([vocab rows][nEmbd], i.e. head^T), kept only where it is read from its blocks (webgpu). */
+  output?: QuantizedMatrix;
   layers: QuantizedLayer[];
 }
 
@@ -117,7 +119,7 @@ export function gpuBlocks(m: QuantizedMatrix): GpuBlockChunk[] {
 
 /** Bytes held outside tensors. */
 export function quantizedByteLength(parts: QuantizedParts): number {
-  let n = parts.tokenEmbd.bytes.byteLength;
+  let n = parts.tokenEmbd.bytes.byteLength + (parts.output?.bytes.byteLength ?? 0);
   for (const l of parts.layers) for (const { w } of Object.values(l.proj)) n += w.bytes.byteLength;
   return n;
 }
@@ -134,6 +136,6 @@ export function quantizedPartsTensors(parts: QuantizedParts): tf.Tensor[] {
       for (const c of w.gpu ?? []) out.push(c.blocks);
     }
   }
-  for (const c of parts.tokenEmbd.gpu ?? []) out.push(c.blocks);
+  for (const c of [...(parts.tokenEmbd.gpu ?? []), ...(parts.output?.gpu ?? [])]) out.push(c.blocks);
   return out;
 }

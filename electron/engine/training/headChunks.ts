@@ -15,9 +15,9 @@ export interface HeadChunk {
 /**
  * The output head as vocabulary chunks of at most `chunkRows` rows, each computing its logits and its backward
  * product without the others. Whatever holds the head: VocabSplit's row chunks (used as they are when they fit
- * `chunkRows`), a kept-quantized tied embedding read from its blocks on the GPU (no float32 copy at all), a
- * [vocab, nEmbd] head^T, or the [nEmbd, vocab] head. Slices of a whole tensor are copies made when the chunk runs
- * (transient, chunkRows x nEmbd floats; tfjs-backend-webgpu's Slice always copies).
+ * `chunkRows`), a head kept quantized (the tied embedding, or an untied output.weight) read from its blocks on the
+ * GPU (no float32 copy at all), a [vocab, nEmbd] head^T, or the [nEmbd, vocab] head. Slices of a whole tensor are
+ * copies made when the chunk runs (transient, chunkRows x nEmbd floats; tfjs-backend-webgpu's Slice always copies).
  */
 export function headChunks(model: LlamaModel, chunkRows: number): HeadChunk[] {
   const { output, outputT, tokenEmbd, quantized, vocabSplit } = model.weights;
@@ -43,7 +43,7 @@ export function headChunks(model: LlamaModel, chunkRows: number): HeadChunk[] {
     });
   }
   const tied = model.config.tiedEmbeddings;
-  const blocks = tied ? quantized?.tokenEmbd : undefined;
+  const blocks = tied ? quantized?.tokenEmbd : quantized?.output;
   if (blocks && onGpuBlocks(blocks)) {
     return ranges(vocab, 0).map(({ start, count }) => ({
       start,

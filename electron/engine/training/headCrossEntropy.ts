@@ -35,7 +35,7 @@ export function headChunkRows(): number {
  */
 export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets: Int32Array, weight: Float32Array, chunkRows = headChunkRows()): tf.Scalar {
   const { outputT, tokenEmbd, quantized, vocabSplit } = model.weights;
-  const output = model.weights.output!; // absent only with vocabSplit or a tied head on GPU blocks (chunked below)
+  const output = model.weights.output!; // absent only with vocabSplit or a head on GPU blocks (chunked below)
   const tied = model.config.tiedEmbeddings;
   const vocab = model.config.vocabSize;
   const rows = targets.length;
@@ -45,7 +45,8 @@ export function headCrossEntropy(model: LlamaModel, hidden: tf.Tensor2D, targets
     if (vocabSplit) return vocabSplit.head.gatherRows(targets);
     const index = tf.tensor1d(targets, "int32");
     if (headT) return tf.gather(headT, index);
-    if (tied && quantized) return tf.tensor2d(dequantizeRows(quantized.tokenEmbd, Array.from(targets)), [rows, model.config.nEmbd]);
+    const blocks = tied ? quantized?.tokenEmbd : quantized?.output;
+    if (blocks) return tf.tensor2d(dequantizeRows(blocks, Array.from(targets)), [rows, model.config.nEmbd]);
     return tf.transpose(tf.gather(output, index, 1));
   };
   if (chunkRows < vocab || (!vocabSplit && !model.weights.output)) return chunkedHeadCrossEntropy(model, hidden, targets, weight, targetRows, Math.min(chunkRows, HEAD_CHUNK_ROWS));

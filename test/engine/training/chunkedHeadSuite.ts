@@ -1,8 +1,8 @@
 /**
  * The head's loss over vocabulary chunks (electron/engine/training/chunkedHeadCrossEntropy.ts) equals the fused
  * whole-vocabulary headCrossEntropy within 1e-5 (loss and dHidden) for every way a head is held: untied [nEmbd, vocab],
- * tied (the embedding as head^T), VocabSplit's chunks (sub-chunked), and a kept-quantized tied embedding (read from
- * its blocks on webgpu). Its peak memory scales with the chunk, not the vocabulary. Shared by
+ * tied (the embedding as head^T), VocabSplit's chunks (sub-chunked), and a head kept quantized, tied (Q8_0 embedding)
+ * or untied (F16 output.weight), read from its blocks on webgpu. Its peak memory scales with the chunk, not the vocabulary. Shared by
  * chunkedHead.test.ts (wasm) and webgpuChunkedHead.test.ts (webgpu on SwiftShader).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { LlamaModel } from "../../../electron/engine/model/LlamaModel";
 import { headChunks } from "../../../electron/engine/training/headChunks";
 import { headCrossEntropy } from "../../../electron/engine/training/headCrossEntropy";
 import { initTfjs, releaseTfjs } from "../../../native-deps/tfjsBackend";
+import { writeMixedQuantModel } from "../../helpers/mixedQuantModel";
 import { randomModel, seededRandom, type RandomModelSpec } from "../model/randomModel";
 
 const base = { nLayer: 1, nEmbd: 16, nHead: 4, nHeadKv: 2, headDim: 4, nFf: 24, nRot: 4, ropeBase: 10000, rmsEps: 1e-5 } as const;
@@ -87,21 +88,36 @@ export function describeChunkedHead(backend: "wasm" | "webgpu", skip?: string): 
       }
     });
 
-    it(`a kept-quantized tied embedding (Q8_0)${backend === "webgpu" ? ", read from its blocks on the GPU," : ""} gives the same loss and dHidden as its float32 twin`, async () => {
-      const path = join(dir, "q8.gguf");
-      await makeTinyModel({ arch: "qwen2", preset: "tiny", dtype: "q8_0", seed: 2, out: path });
+    it.each([
+      ["a Q8_0 tied embedding", "tied"],
+      ["an F16 untied output head", "untied"],
+    ] as const)(`%s kept quantized${backend === "webgpu" ? " (read from its blocks on the GPU, no float32 copy)" : ""} gives the same loss, dHidden and logits as its float32 twin`, async (_, kind) => {
+      const path =
+        kind === "tied"
+          ? (await makeTinyModel({ arch: "qwen2", preset: "tiny", dtype: "q8_0", seed: 2, out: join(dir, "q8.gguf") })).path
+          : await writeMixedQuantModel(dir, "untied", { untiedF16Head: true });
       const file = await openGguf(path);
       const quantized = await LlamaModel.load(file, { keepQuantized: true });
       const twin = await LlamaModel.load(file);
       await file.close();
       try {
+        const vocab = twin.config.vocabSize;
         const whole = await lossAndGrad(tf, twin, Infinity, 7);
-        const chunked = await lossAndGrad(tf, quantized, 500, 7); // 2048 = 4 x 500 + 48
-        if (backend === "webgpu") expect(quantized.weights.quantized!.tokenEmbd.gpu).toBeDefined();
+        const chunked = await lossAndGrad(tf, quantized, Math.ceil(vocab / 4.1), 7); // four chunks and a short one
+        if (backend === "webgpu") {
+          expect(quantized.weights.output).toBeUndefined();
+          const blocks = kind === "tied" ? quantized.weights.quantized!.tokenEmbd : quantized.weights.quantized!.output!;
+          expect(blocks.gpu).toBeDefined();
+        }
         const error = compare(whole, chunked);
-        console.info(`${backend}, Q8_0 tied embedding kept quantized, chunks of 500: relative differences ${JSON.stringify(error)}`);
+        const h = tf.tensor2d(Float32Array.from({ length: 3 * twin.config.nEmbd }, (_, i) => Math.sin(i)), [3, twin.config.nEmbd]);
+        const [a, b] = [twin.head(h), quantized.head(h)];
+        const logits = compare({ loss: 1, grad: (await a.data()) as Float32Array }, { loss: 1, grad: (await b.data()) as Float32Array }).grad;
+        tf.dispose([h, a, b]);
+        console.info(`${backend}, ${kind} head kept quantized, chunked: relative differences ${JSON.stringify({ ...error, logits })}`);
         expect(error.loss).toBeLessThanOrEqual(1e-5);
         expect(error.grad).toBeLessThanOrEqual(1e-5);
+        expect(logits).toBeLessThanOrEqual(1e-5);
       } finally {
         quantized.dispose();
         twin.dispose();
