@@ -6,16 +6,27 @@ import type { ModelShape } from "./ModelShape";
  * bytes), plus a constant. Measured, not assumed: `fitGpuMemoryModel.ts` runs real training steps on webgpu (forced,
  * on SwiftShader here: what the engine allocates does not depend on the adapter's speed) and reads tfjs's buffer
  * manager (`tf.memory().numBytesAllocatedInGPU`: every buffer created and not destroyed, the pool of freed buffers
- * included, i.e. the step's high-water mark). FILLED_BY_FIT
+ * included, i.e. the step's high-water mark).
+ *
+ * Measured 2026-12-03 on the 2-core x86-64 dev machine (Node 24, tfjs-backend-webgpu 4.22 through Dawn on SwiftShader,
+ * the kernel fixes of native-deps/webgpu): 18 points, tiny and small at seq x batch 32x1, 64x2, 128x1, 128x2 with q,v
+ * rank 8 and all seven projections rank 16, plus checkpointed 128x2; two timed steps after a warm-up, each point in
+ * a fresh process (40 minutes on a busy machine). Weighted least squares on relative error. Worst errors: 19.9% high
+ * (small 128x2 checkpointed), 12.4% low (small 64x2, all projections); the constant came out 0 (tfjs allocates
+ * nothing on the GPU before the model). weights 1.35: the float32 weights and a tied head's transposed copy, plus about
+ * a third more that loading leaves allocated (26.4 MB on the GPU after loading the small preset's 18.6 MB of float32
+ * weights; tfjs keeps freed buffers pooled). So float32 Qwen2.5-0.5B needs about 3.5 GB before any activation: on a
+ * 4 GB GPU it fits only with the base kept quantized. The RSS model (predictPeakMemory's MEMORY_COEFFICIENTS) is
+ * separate and unchanged.
  */
 export const GPU_MEMORY_COEFFICIENTS = {
   baselineMb: 0,
-  weights: 1,
-  linear: 1,
-  attention: 1,
-  logits: 1,
-  loraActivations: 1,
-  adapter: 1,
+  weights: 1.35,
+  linear: 1.959,
+  attention: 5.633,
+  logits: 6.954,
+  loraActivations: 2.415,
+  adapter: 3.031,
 } as const;
 
 export interface GpuMemoryPrediction {

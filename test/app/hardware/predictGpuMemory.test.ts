@@ -37,7 +37,7 @@ const hw = (o: Partial<SettingsInput["hardware"]> = {}): SettingsInput["hardware
   memory: { totalMb: 32000, availableMb: 20000 },
   tfjs: { chosen: "webgpu", backends: [{ name: "webgpu", ok: true, reason: "first in order that loaded" }], adapter: adapter(2048) },
   llamaCpp: { ok: true, gpu: false, devices: [], vramTotalMb: null, vramFreeMb: null },
-  gpus: [{ vendor: "Intel Corporation", model: "Iris Xe Graphics", vramMb: 4096 }],
+  gpus: [{ vendor: "Intel Corporation", model: "Iris Xe Graphics", vramMb: 6144 }],
   ...o,
 });
 const data = { examples: 1000, tokens: { mean: 300, p95: 500, max: 900 }, counter: "model" as const };
@@ -46,7 +46,7 @@ describe("the recommender on a GPU", () => {
   it("keeps the GPU prediction within 85% of the VRAM systeminformation reports, giving up batch and sequence before that", () => {
     const s = chooseSettings({ hardware: hw(), model: presetShape("qwen2.5-0.5b"), data });
     expect(s.backend.value).toBe("webgpu");
-    expect(s.memory.gpu).toMatchObject({ source: "vram", availableMb: 4096, budgetMb: Math.floor(4096 * MEMORY_SHARE) });
+    expect(s.memory.gpu).toMatchObject({ source: "vram", availableMb: 6144, budgetMb: Math.floor(6144 * MEMORY_SHARE) });
     expect(s.memory.gpu!.prediction.peakMb).toBeLessThanOrEqual(s.memory.gpu!.budgetMb!);
     const roomy = chooseSettings({ hardware: hw({ gpus: [{ vendor: "NVIDIA", model: "GeForce RTX 4090", vramMb: 24564 }], tfjs: { ...hw().tfjs, adapter: { ...adapter(2048), description: "NVIDIA GeForce RTX 4090" } } }), model: presetShape("qwen2.5-0.5b"), data });
     expect(roomy.memory.gpu!.availableMb).toBe(24564);
