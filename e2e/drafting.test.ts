@@ -254,6 +254,10 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
     await byTest("draft-1-reject").click();
     await expect.poll(() => byTest("draft-row-1").getAttribute("data-status")).toBe("rejected");
     const total = (await counts())!.total;
+    // Resumed after the restart, no passage was drafted twice: at most 2 pairs per passage.
+    const passages = Number(/(\d+)\D+(\d+)/.exec(await text("draft-progress-text"))?.[2]);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(passages * 2);
     for (let n = 2; n <= Math.min(total, 10); n++) await byTest(`draft-${n}-accept`).click();
     await expect.poll(async () => (await counts())?.accepted, { timeout: 30_000 }).toBe(Math.min(total, 10) - 1);
     const kept = (await counts())!.accepted;
