@@ -56,12 +56,20 @@ async function homeWithFinishedRun(home: string): Promise<string> {
   }
 }
 
-/** Table header cells (and their words) that a narrow column broke inside an English word. */
+/** Table header cells (and their words) that a narrow column broke inside an English word, or short Chinese ones split. */
 function brokenHeaderWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const broken: string[] = [];
     for (const cell of document.querySelectorAll<HTMLElement>("thead th")) {
       if (cell.getClientRects().length === 0) continue; // folded away
+      // A short Chinese header (用途, 可用) stays whole too; longer ones may wrap between characters.
+      const whole = cell.innerText.trim();
+      if (/^[\u4e00-\u9fff]{2,4}$/.test(whole)) {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(`${whole} [split over ${lines.size} lines]`);
+      }
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const text = node.textContent ?? "";
@@ -194,6 +202,9 @@ describe.skipIf(missing !== null)("answers kept across navigation, and every scr
           await byTest("export-run").click();
           await expect.poll(() => byTest("export-files").isVisible(), { timeout: 300_000 }).toBe(true);
         }
+        // The tables come back from the store after each step opens: measured once they are there.
+        if (step === "data") await expect.poll(() => byTest("quality-report").isVisible(), { timeout: 60_000 }).toBe(true);
+        if (step === "evaluate") await expect.poll(() => byTest("evaluate-metrics").isVisible(), { timeout: 60_000 }).toBe(true);
         await page.waitForLoadState("networkidle").catch(() => {});
         await page.waitForTimeout(500);
         // Folded notes opened, so their tables are measured too.

@@ -34,8 +34,9 @@ export function makeTheme(mode: "light" | "dark", lang: UiLanguage): Theme {
         MuiButtonBase: { styleOverrides: { root: ({ theme }) => ({ "&.Mui-focusVisible": { outline: `3px solid ${theme.palette.primary.main}`, outlineOffset: 2 } }) } },
         MuiStepButton: { styleOverrides: { root: { padding: "8px 16px", margin: "-8px -16px", "&.Mui-focusVisible": { outlineOffset: -3 } } } },
         // Table headers never break inside a word: in English a header stays on one line (they are one to three
-        // words; "SHA-256" must not split at its hyphen); Chinese wraps between characters, as it reads naturally.
-        MuiTableCell: { styleOverrides: { head: lang === "zh" ? { wordBreak: "normal", overflowWrap: "normal" } : { whiteSpace: "nowrap", wordBreak: "normal", overflowWrap: "normal" } } },
+        // words; "SHA-256" must not split at its hyphen); Chinese wraps between characters, as it reads naturally,
+        // but a column is never narrower than a header of four characters plus the padding (用途, 严重程度 stay whole).
+        MuiTableCell: { styleOverrides: { head: lang === "zh" ? { wordBreak: "normal", overflowWrap: "normal", minWidth: "calc(4em + 32px)" } : { whiteSpace: "nowrap", wordBreak: "normal", overflowWrap: "normal" } } },
       },
       typography: { fontFamily: FONT },
       shape: { borderRadius: 8 },
