@@ -4,7 +4,7 @@ import type { GgufFile } from "../gguf/GgufFile";
 import { isDequantizable } from "../gguf/dequantize";
 import { ModelTensorError } from "./errors";
 import type { ModelConfig } from "./ModelConfig";
-import { onGpuBlocks } from "./frozenQuantizedMatMul";
+import { gpuReadsBlocksOf, onGpuBlocks } from "./frozenQuantizedMatMul";
 import { quantizedPartsTensors, type QuantizedLayer, type QuantizedMatrix, type QuantizedParts } from "./QuantizedWeights";
 import { maxBindingBytes, vocabChunkRows, VocabSplit } from "./VocabSplit";
 
@@ -219,7 +219,7 @@ export async function loadModelWeights(file: GgufTensorSource, config: ModelConf
     let outputBlocks: QuantizedMatrix | undefined;
     if (config.tiedEmbeddings && onGpuBlocks(tokenEmbd)) {
       progress();
-    } else if (!config.tiedEmbeddings && !file.hasTensor("output.bias") && onGpuBlocks({ ...tokenEmbd, type: file.tensor("output.weight").type })) {
+    } else if (!config.tiedEmbeddings && !file.hasTensor("output.bias") && gpuReadsBlocksOf(file.tensor("output.weight").type)) {
       outputBlocks = await raw("output.weight", nEmbd, vocabSize);
     } else if (config.tiedEmbeddings) {
       // Note: read again as F32 (the same dequantized values the default path transposes) for the tied head.

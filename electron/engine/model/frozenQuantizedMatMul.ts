@@ -1,20 +1,25 @@
 import * as tf from "@tensorflow/tfjs-core";
-import { ggmlTypeTraits } from "../gguf/ggmlType";
+import { ggmlTypeTraits, type GgmlTypeId } from "../gguf/ggmlType";
 import { WGSL_DEQUANT_TYPES } from "../../../native-deps/webgpu/dequantizeWgsl";
 import { QUANTIZED_MATMUL_KERNEL, type QuantizedMatMulAttrs } from "../../../native-deps/webgpu/registerQuantizedMatMulKernel";
 import { dequantizeTransposed, gpuBlocks, type GpuBlockChunk, type QuantizedMatrix } from "./QuantizedWeights";
 import { frozenMatMul } from "./frozenMatMul";
 
 /**
- * Whether `m` is multiplied straight from its GGUF blocks on the GPU: the backend is webgpu, its quantized matmul
- * kernel is registered (native-deps/webgpu/registerQuantizedMatMulKernel.ts) and reads m's type.
+ * Whether a matrix of GGUF type `type` is multiplied straight from its blocks on the GPU: the backend is webgpu, its
+ * quantized matmul kernel is registered (native-deps/webgpu/registerQuantizedMatMulKernel.ts) and reads that type.
  * LORA_STUDIO_WEBGPU_QUANTIZED=0 turns it off (the weights are then dequantized on the CPU per block, as on wasm).
  */
-export function onGpuBlocks(m: QuantizedMatrix): boolean {
+export function gpuReadsBlocksOf(type: GgmlTypeId): boolean {
   if (tf.getBackend() !== "webgpu" || !tf.getKernel(QUANTIZED_MATMUL_KERNEL, "webgpu")) return false;
   // globalThis.process: this also runs in a renderer (the hidden trainer window), where there is no process.
   if ((globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env.LORA_STUDIO_WEBGPU_QUANTIZED === "0") return false;
-  return WGSL_DEQUANT_TYPES.includes(m.type);
+  return WGSL_DEQUANT_TYPES.includes(type);
+}
+
+/** gpuReadsBlocksOf(m.type). */
+export function onGpuBlocks(m: QuantizedMatrix): boolean {
+  return gpuReadsBlocksOf(m.type);
 }
 
 /** The kernel's attributes for rows [offset, offset + count) of a chunk of m. */
