@@ -96,7 +96,7 @@ export function DraftStartDialog(props: { project: ProjectSummary; documents: Fi
             error={!pairsOk}
             helperText={t("drafting.pairsHelp")}
             slotProps={{ htmlInput: { min: 1, max: 10, step: 1, "data-testid": "draft-pairs" } }}
-            sx={{ maxWidth: 260 }}
+            sx={{ maxWidth: 380 }}
           />
           {start.busy && <Busy label={t("drafting.starting")} />}
           <ErrorAlert error={start.error} />
