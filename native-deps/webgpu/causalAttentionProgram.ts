@@ -6,9 +6,9 @@ export type CausalAttentionMode =
   | "lse"
   /** inputs Q, K, V, DO, LSE, DD (DD = rowsum(dO * out), [B, T, H]) -> dQ [B, T, H, hd] */
   | "dq"
-  /** same inputs -> dK [B, T, KV, hd] */
+  /** same inputs -> each query head's part of dK, [B, T, H, hd]: summed over a kv head's group, it is dK [B, T, KV, hd] */
   | "dk"
-  /** same inputs -> dV [B, T, KV, hd] */
+  /** likewise for dV */
   | "dv";
 
 export interface CausalAttentionShape {
@@ -37,8 +37,8 @@ export const CAUSAL_ATTENTION_INPUTS: Record<CausalAttentionMode, string[]> = {
 
 /**
  * Grouped-query causal attention without the [B, H, T, T] scores, as a tfjs-backend-webgpu GPGPU program: one
- * invocation per output row (a query row for out/lse/dq, a key row for dk/dv) loops over the keys (or queries) it
- * sees, with an online softmax in the forward pass (running max and sum, float32). Query head h reads kv head
+ * invocation per output row (a query row for out/lse/dq; for dk/dv a key row seen from one query head, so that a
+ * group's query heads run in parallel and the engine sums them) loops over the keys (or queries) it sees, with an online softmax in the forward pass (running max and sum, float32). Query head h reads kv head
  * floor(h / (H / KV)). Scores are (q * scale) . k, as electron/engine/model/causalAttention.ts computes them; the
  * causal mask is exact (keys after the query are skipped, where causalAttention adds -1e9: exp underflows to 0
  * either way). The backward modes recompute the probabilities from the saved log-sum-exp (FlashAttention's
@@ -55,11 +55,10 @@ export class CausalAttentionProgram {
   private readonly rowCount: number;
 
   constructor(readonly shape: CausalAttentionShape) {
-    const { batch, seqLen, heads, kvHeads, headDim, mode } = shape;
+    const { batch, seqLen, heads, headDim, mode } = shape;
     this.variableNames = CAUSAL_ATTENTION_INPUTS[mode];
-    const keyRows = mode === "dk" || mode === "dv";
-    this.rowCount = batch * seqLen * (keyRows ? kvHeads : heads);
-    this.outputShape = mode === "lse" ? [batch, seqLen, heads] : [batch, seqLen, keyRows ? kvHeads : heads, headDim];
+    this.rowCount = batch * seqLen * heads;
+    this.outputShape = mode === "lse" ? [batch, seqLen, heads] : [batch, seqLen, heads, headDim];
     this.dispatch = [Math.ceil(this.rowCount / WORKGROUP), 1, 1];
     this.shaderKey = `loraStudioCausalAttention_${mode}_${headDim}`;
   }
@@ -131,14 +130,12 @@ export class CausalAttentionProgram {
       body = `
     if (index >= uniforms.rows) { return; }
     let row = u32(index);
-    let kvh = row % KV;
-    let s = (row / KV) % T;
-    let b = row / (KV * T);
-    let kb = row * ${HD}u;
+    let h = row % H;
+    let s = (row / H) % T;
+    let b = row / (H * T);
+    let kb = ((b * T + s) * KV + h / G) * ${HD}u;
     var acc: array<f32, ${HD}>;
-    for (var g = 0u; g < G; g = g + 1u) {
-      let h = kvh * G + g;
-      for (var t = s; t < T; t = t + 1u) {
+    for (var t = s; t < T; t = t + 1u) {
         let qi = (b * T + t) * H + h;
         let qBase = qi * ${HD}u;
         var sc = 0.0;
@@ -152,9 +149,8 @@ export class CausalAttentionProgram {
         let ds = p * (dp - DD[qi]);
         for (var d = 0u; d < ${HD}u; d = d + 1u) { acc[d] = acc[d] + ds * Q[qBase + d]; }`
         }
-      }
     }
-    for (var d = 0u; d < ${HD}u; d = d + 1u) { result[kb + d] = acc[d]${mode === "dk" ? " * scale" : ""}; }`;
+    for (var d = 0u; d < ${HD}u; d = d + 1u) { result[row * ${HD}u + d] = acc[d]${mode === "dk" ? " * scale" : ""}; }`;
     }
     return `
   fn main(index: i32) {

@@ -34,7 +34,10 @@ export function fusedCausalAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tenso
           const [sq, sk, sv, so] = saved as tf.Tensor4D[];
           const dO = tf.reshape(dy, [b, t, h, hd]);
           const inputs = { q: sq!, k: sk!, v: sv!, dO, lse: run("lse", scale, { q: sq!, k: sk!, v: sv! }), dd: tf.sum(tf.mul(dO, so!), -1) };
-          return [run("dq", scale, inputs), run("dk", scale, inputs), run("dv", scale, inputs)];
+          // dk/dv come per query head: a kv head's gradient is the sum over its group (adjacent query heads).
+          const kv = sk!.shape[2];
+          const perKv = (g: tf.Tensor) => (kv === h ? g : tf.sum(tf.reshape(g, [b, t, kv, h / kv, hd]), 3));
+          return [run("dq", scale, inputs), perKv(run("dk", scale, inputs)), perKv(run("dv", scale, inputs))];
         }),
     };
   });
