@@ -5,6 +5,7 @@ import type { DraftJobView, DraftView } from "../../contract/dto";
 import type { StudioApiImpl } from "../../contract/StudioApi";
 import { sha256File } from "../../engine/util/sha256File";
 import { DraftJobRunner } from "../drafting/DraftJobRunner";
+import { recheckDraft } from "../drafting/recheckDraft";
 import type { DraftLimits } from "../drafting/draftPrompt";
 import { draftLine } from "../drafting/draftsFile";
 import { getBaseModel } from "../store/baseModels";
@@ -132,7 +133,9 @@ export function draftingApi(ctx: ApiContext, options: DraftingOptions = {}): Dra
       return { drafts: page.drafts.map((d) => draftView(d, passageOf(d.passage))), total: page.total };
     },
     async reviewDraft({ draftId, action, question, answer }) {
-      const d = reviewDraft(db, draftId, action === "edit" ? { action, ...(question !== undefined ? { question } : {}), ...(answer !== undefined ? { answer } : {}) } : { action });
+      const reviewed = reviewDraft(db, draftId, action === "edit" ? { action, ...(question !== undefined ? { question } : {}), ...(answer !== undefined ? { answer } : {}) } : { action });
+      // The checks follow the words kept: an edit (or a reset to the model's words) is checked again.
+      const d = action === "edit" || action === "reset" ? recheckDraft(db, reviewed) : reviewed;
       const job = getDraftJob(db, d.jobId);
       ctx.events.emit("state.changed", { kind: "drafts", projectId: job.projectId });
       return draftView(d, getPassage(db, d.jobId, d.passage));

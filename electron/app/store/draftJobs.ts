@@ -280,6 +280,19 @@ export function reviewDraft(db: Db, id: string, review: ReviewAction): StoredDra
   return getDraft(db, id);
 }
 
+/** Replaces a draft's checks and evidence spans (after a reviewer's edit or reset, the checks follow the words kept). */
+export function setDraftChecks(db: Db, id: string, evidence: NewDraft["evidence"], checks: NewDraft["checks"]): StoredDraft {
+  db.prepare("UPDATE drafts SET evidence_json = ?, checks_json = ? WHERE id = ?").run(JSON.stringify(evidence), JSON.stringify(checks), id);
+  return getDraft(db, id);
+}
+
+/** The questions (as they stand now) of the drafts before this one in drafting order: what a duplicate repeats. */
+export function questionsBefore(db: Db, draft: StoredDraft): string[] {
+  const rows = db.prepare("SELECT question AS q, rowid AS r, id FROM drafts WHERE job_id = ? ORDER BY passage, rowid").all(draft.jobId) as { q: string; id: string }[];
+  const at = rows.findIndex((r) => r.id === draft.id);
+  return rows.slice(0, Math.max(0, at)).map((r) => r.q);
+}
+
 /** Accepts every pending draft of a job whose checks all passed; returns how many. */
 export function acceptPassingDrafts(db: Db, jobId: string): number {
   return db.prepare("UPDATE drafts SET status = 'accepted', reviewed_at = ? WHERE job_id = ? AND status = 'pending' AND json_extract(checks_json, '$.passed') = 1").run(nowIso(), jobId).changes;

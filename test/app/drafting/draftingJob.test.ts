@@ -103,6 +103,15 @@ describe("a drafting job in the app", () => {
   it("is reviewed: edit keeps the model's words, reject, reset, accept; then the accepted pairs import with provenance", async () => {
     const drafts = await allDrafts(f.call, job.id);
     const [a, b, c, d] = drafts as [DraftView, DraftView, DraftView, DraftView];
+    // The checks follow the words kept: an answer copied from the passage is supported (with its evidence), one with a
+    // number the passage lacks is not; a reset checks the model's words again.
+    const sentence = a.passageText.split(/(?<=[.!?])\s/)[0]!.trim();
+    const copied = await f.call("reviewDraft", { draftId: a.id, action: "edit", answer: sentence });
+    expect(copied.checks.supported).toBe(true);
+    expect(copied.source.evidence.length).toBeGreaterThan(0);
+    const madeUp = await f.call("reviewDraft", { draftId: a.id, action: "edit", answer: `${sentence} Take 999 tablets.` });
+    expect(madeUp.checks).toMatchObject({ supported: false, passed: false });
+    expect((await f.call("reviewDraft", { draftId: a.id, action: "reset" })).checks).toEqual(a.checks);
     const edited = await f.call("reviewDraft", { draftId: a.id, action: "edit", question: "How long do I fast before a blood test?", answer: "Fast for 8 hours before the appointment." });
     expect(edited).toMatchObject({ status: "edited", question: "How long do I fast before a blood test?", drafted: { question: a.question, answer: a.answer } });
     expect((await f.call("reviewDraft", { draftId: b.id, action: "reject" })).status).toBe("rejected");
