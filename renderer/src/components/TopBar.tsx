@@ -11,30 +11,16 @@ import Tooltip from "@mui/material/Tooltip";
 import Typography from "@mui/material/Typography";
 import { useTranslation } from "react-i18next";
 import { THEMES, type Theme, type UiLanguage } from "../../../electron/contract/dto";
-import { formatMb } from "../format";
+import { hardwareChipText } from "../hardwareChipText";
 import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
 
 export function TopBar({ onHome }: { onHome: () => void }) {
   const { t } = useTranslation();
-  const { lang, loc } = useLocalized();
+  const { lang } = useLocalized();
   const { settings, updateSettings, hardware } = useAppContext();
-  // Which device trains comes first: "GPU: <name>" or "CPU" (and, on the CPU, one line on why no GPU trains).
-  const device = hardware?.trainingDevice;
-  const deviceLabel = device ? (device.kind === "gpu" ? t("top.deviceGpu", { name: device.name }) : t("top.deviceCpu")) : null;
-  const hwLabel = hardware ? `${deviceLabel} · ${formatMb(hardware.ramTotalMb, lang)} RAM` : t("top.probing");
-  const hwDetail = hardware
-    ? [
-        device?.kind === "gpu" ? t("top.trainsOnGpu", { name: device.name }) : t("top.trainsOnCpu", { name: hardware.cpu }),
-        ...(device?.why ? [loc(device.why)] : []),
-        t("top.epochTime"),
-        hardware.cpu,
-        ...hardware.gpus,
-        `${t("top.trainingBackend")}: ${hardware.trainingBackend}`,
-        `${t("top.chatBackend")}: ${hardware.chatBackend}`,
-        ...hardware.backendNotes,
-      ].join("\n")
-    : "";
+  const { label: hwLabel, detail } = hardwareChipText(hardware, t, lang);
+  const hwDetail = detail.join("\n");
   return (
     <AppBar position="static" color="default" elevation={1} component="header">
       <Toolbar sx={{ gap: 2, flexWrap: "wrap" }}>

@@ -89,7 +89,7 @@ export function SettingsScreen({ project, goStep }: StepProps) {
               <LinearProgress variant="determinate" value={memShare} color={overBudget ? "error" : memShare > 85 ? "warning" : "success"} aria-labelledby="mem-label" sx={{ height: 10, borderRadius: 5 }} />
             </div>
             <Typography variant="body2" data-testid="settings-device">
-              {t(r.device.kind === "gpu" ? "settings.deviceGpu" : "settings.deviceCpu", { name: r.device.name, epoch: formatDuration(r.predicted.secondsPerEpoch, lang) })}
+              {t(r.device.kind === "gpu" ? "settings.deviceGpu" : "settings.deviceCpu", { name: r.device.name, epoch: formatDuration(r.predicted.secondsPerEpoch === null ? null : Math.max(1, r.predicted.secondsPerEpoch), lang) })}
               {r.device.decision && (
                 <>
                   <br />
