@@ -85,11 +85,12 @@ export async function recommendTrainConfig(request: RecommendRequest): Promise<R
     // A GPU backend and a CPU backend both load: a test step on each decides (a weak integrated GPU can lose to a fast CPU).
     const gpu = await tryTrial(() => settingsFor(firstChoice), request.modelPath, deps);
     let cpu: Trial | Error = new Error("no CPU backend loads");
+    let cpuBackend: TfjsBackendName = "wasm";
     for (const candidate of cpuCandidates(hardware)) {
+      cpuBackend = candidate;
       cpu = await tryTrial(() => settingsFor(candidate), request.modelPath, deps);
       if (!(cpu instanceof Error) || !/could not load|not installed/.test(cpu.message)) break;
     }
-    const cpuBackend = cpu instanceof Error ? "wasm" : cpu.settings.backend.value;
     const timing = (t: Trial | Error, backend: TfjsBackendName): BackendTiming =>
       t instanceof Error ? { backend, tokensPerSecond: null, secondsPerStep: null, error: t.message.split("\n")[0]!.slice(0, 300) } : { backend, tokensPerSecond: t.calibration!.tokensPerSecond, secondsPerStep: t.calibration!.secondsPerStep };
     backendTimings.push(timing(gpu, firstChoice), timing(cpu, cpuBackend));

@@ -155,3 +155,20 @@ describe("the training device in words", () => {
     expect(cpuCandidates({ tfjs: { ...tfjs, backends: [...tfjs.backends.slice(0, 3), { name: "wasm", ok: false, reason: "backend wasm did not initialize" }] } }, () => false)).toEqual(["cpu"]);
   });
 });
+
+describe("recommendTrainConfig when a CPU backend cannot load", () => {
+  it("moves on to the next CPU backend, and names the one it timed", async () => {
+    const seen: CalibrationOptions[] = [];
+    const hw = gpuMachine();
+    hw.tfjs = { ...hw.tfjs, backends: hw.tfjs.backends.map((b) => (b.name === "tensorflow" ? { ...b, ok: true, reason: "loaded earlier" } : b)) };
+    const rec = await recommendTrainConfig({
+      modelPath: model,
+      dataPaths: ["unused.jsonl"],
+      deps: { probe: async () => hw, dataStats: async () => ({ examples: 500, tokens: { mean: 100, p95: 200, max: 300 }, counter: "model" as const }), calibrate: timedBy({ webgpu: 300, wasm: 900 }, seen) },
+    });
+    // tensorflow was reported loadable but its calibration could not load it: wasm was timed instead.
+    expect(seen.map((o) => o.backend)).toEqual(["webgpu", "tensorflow", "wasm"]);
+    expect(rec.backendTimings.map((t) => t.backend)).toEqual(["webgpu", "wasm"]);
+    expect(rec.backend.value).toBe("wasm");
+  });
+});
