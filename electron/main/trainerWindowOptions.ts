@@ -1,3 +1,5 @@
+import { secureWebPreferences, type SecureWebPreferences } from "./windowOptions";
+
 /** The hidden trainer window's options; webgpuTrainerWindow.ts passes them to BrowserWindow unchanged. */
 export interface TrainerWindowOptions {
   /** Never shown: the window only trains. */
@@ -8,19 +10,8 @@ export interface TrainerWindowOptions {
   skipTaskbar: true;
   focusable: false;
   paintWhenInitiallyHidden: false;
-  webPreferences: {
-    /** Forwards the MessagePort to the page; nothing else (electron/worker/webgpuTrainer/trainerPreload.ts). */
-    preload: string;
-    contextIsolation: true;
-    sandbox: true;
-    nodeIntegration: false;
-    nodeIntegrationInWorker: false;
-    nodeIntegrationInSubFrames: false;
-    webSecurity: true;
-    allowRunningInsecureContent: false;
-    webviewTag: false;
-    navigateOnDragDrop: false;
-    spellcheck: false;
+  /** The app window's secure preferences; the preload forwards the MessagePort to the page and nothing else (electron/worker/webgpuTrainer/trainerPreload.ts). */
+  webPreferences: SecureWebPreferences & {
     /** A hidden window's timers and GPU work would otherwise be slowed down as a background tab's are. */
     backgroundThrottling: false;
     /** Its own in-memory session: no cookies, cache or storage shared with the app's window, nothing kept on disk. */
@@ -39,21 +30,7 @@ export function trainerWindowOptions(preload: string): TrainerWindowOptions {
     skipTaskbar: true,
     focusable: false,
     paintWhenInitiallyHidden: false,
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      backgroundThrottling: false,
-      partition: TRAINER_PARTITION,
-    },
+    webPreferences: { ...secureWebPreferences(preload), backgroundThrottling: false, partition: TRAINER_PARTITION },
   };
 }
 

@@ -22,6 +22,24 @@ export interface SecureWebPreferences {
   spellcheck: false;
 }
 
+/** The same for every window the app opens (the app's and the hidden trainer's). */
+export function secureWebPreferences(preload: string): SecureWebPreferences {
+  return {
+    preload,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+  };
+}
+
 export interface AppWindowOptions extends Partial<WindowBounds> {
   width: number;
   height: number;
@@ -44,19 +62,6 @@ export function windowOptions(preload: string, bounds: WindowBounds | null): App
     title: "LoRA Studio",
     show: false,
     backgroundColor: "#121212",
-    webPreferences: {
-      preload,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(preload),
   };
 }
