@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { repoRoot } from "../test/helpers/paths";
 import { checkAccessibility } from "./support/checkAccessibility";
 import { chromiumMissing, launchChromium } from "./support/launchChromium";
 import { guardOffline } from "./support/offlineGuard";
+import { buildRendererForTest } from "./support/buildRendererForTest";
 import { startBridgeProcess, type BridgeProcess } from "./support/startBridgeProcess";
 
 const missing = chromiumMissing();
@@ -26,6 +26,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
   let home: string;
   let docs: string;
   let bridge: BridgeProcess;
+  let rendererDir: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -89,11 +90,10 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, [join(repoRoot, "scripts/buildRenderer.mjs")], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`building the renderer failed:\n${build.stdout}\n${build.stderr}`);
+    rendererDir = buildRendererForTest();
     home = mkdtempSync(join(tmpdir(), "lora-studio-e2e-draft-"));
     docs = mkdtempSync(join(tmpdir(), "lora-studio-e2e-docs-"));
-    bridge = await startBridgeProcess(home, ["--threads", "1"]);
+    bridge = await startBridgeProcess(home, ["--threads", "1", "--renderer", rendererDir]);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
     offline = await guardOffline(context);
@@ -235,7 +235,7 @@ describe.skipIf(missing !== null)("drafting questions and answers from documents
       // The app closes mid-drafting and starts again: the job waits for Resume, and nothing is drafted twice.
       expect(await text("draft-status"), "the job ended before the app could be closed").toBe("正在起草");
       await bridge.stop();
-      bridge = await startBridgeProcess(home, ["--threads", "1"]);
+      bridge = await startBridgeProcess(home, ["--threads", "1", "--renderer", rendererDir]);
       await page.goto(bridge.url);
       const open = page.locator('[data-testid="project-open"][aria-label$="诊所问答"]');
       await expect.poll(() => open.isVisible(), { timeout: 30_000 }).toBe(true);

@@ -4,7 +4,6 @@
  * the default window width: no table header broken inside an English word, and the Chinese pages' English words
  * listed (screenshots in test-results/e2e/kept-*.png).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +15,7 @@ import type { ApiMethod, ParamsIn, StudioApiResults } from "../electron/contract
 import { repoRoot } from "../test/helpers/paths";
 import { chromiumMissing, launchChromium } from "./support/launchChromium";
 import { guardOffline } from "./support/offlineGuard";
+import { buildRendererForTest } from "./support/buildRendererForTest";
 import { startBridgeProcess, type BridgeProcess } from "./support/startBridgeProcess";
 
 const missing = chromiumMissing();
@@ -107,9 +107,7 @@ describe.skipIf(missing !== null)("answers kept across navigation, and every scr
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    rendererDir = mkdtempSync(join(tmpdir(), "lora-studio-kept-renderer-"));
-    const build = spawnSync(process.execPath, [join(repoRoot, "scripts/buildRenderer.mjs"), "--out", rendererDir], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`building the renderer failed:\n${build.stdout}\n${build.stderr}`);
+    rendererDir = buildRendererForTest();
     home = mkdtempSync(join(tmpdir(), "lora-studio-kept-"));
     projectId = await homeWithFinishedRun(home);
     bridge = await startBridgeProcess(home, ["--threads", "1", "--renderer", rendererDir]);

@@ -4,7 +4,6 @@
  * at): the chip says CPU, its tooltip says why in one line, and Settings names the CPU with a time per epoch from
  * the calibration's test steps. The GPU wording is covered by test/app/recommend/backendBySpeed.test.ts.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import { makeTinyModel } from "../electron/engine/gguf/tiny/makeTinyModel";
 import { repoRoot } from "../test/helpers/paths";
 import { chromiumMissing, launchChromium } from "./support/launchChromium";
 import { guardOffline } from "./support/offlineGuard";
+import { buildRendererForTest } from "./support/buildRendererForTest";
 import { startBridgeProcess, type BridgeProcess } from "./support/startBridgeProcess";
 
 const missing = chromiumMissing();
@@ -22,18 +22,18 @@ const SAMPLE = join(repoRoot, "resources/samples/clinic-faq.jsonl");
 
 describe.skipIf(missing !== null)("which device trains, in the browser", () => {
   let bridge: BridgeProcess;
+  let rendererDir: string;
   let browser: Browser;
   let page: Page;
   let modelPath: string;
   const byTest = (id: string) => page.getByTestId(id);
 
   beforeAll(async () => {
-    const build = spawnSync(process.execPath, [join(repoRoot, "scripts/buildRenderer.mjs")], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`building the renderer failed:\n${build.stdout}\n${build.stderr}`);
+    rendererDir = buildRendererForTest();
     const home = mkdtempSync(join(tmpdir(), "lora-studio-e2e-device-"));
     modelPath = (await makeTinyModel({ arch: "qwen2", preset: "tiny", out: join(home, "..", `${home.split("/").pop()}-tiny.gguf`) })).path;
     // No forced backend: the bridge chooses as on a user's machine without a GPU.
-    bridge = await startBridgeProcess(home, ["--threads", "1"], { LORA_STUDIO_BACKEND: "" });
+    bridge = await startBridgeProcess(home, ["--threads", "1", "--renderer", rendererDir], { LORA_STUDIO_BACKEND: "" });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
     await guardOffline(context);

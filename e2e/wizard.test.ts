@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -10,6 +9,7 @@ import { repoRoot } from "../test/helpers/paths";
 import { checkAccessibility } from "./support/checkAccessibility";
 import { chromiumMissing, launchChromium } from "./support/launchChromium";
 import { guardOffline } from "./support/offlineGuard";
+import { buildRendererForTest } from "./support/buildRendererForTest";
 import { startBridgeProcess, type BridgeProcess } from "./support/startBridgeProcess";
 
 const missing = chromiumMissing();
@@ -24,6 +24,7 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
   let home: string;
   let modelPath: string;
   let bridge: BridgeProcess;
+  let rendererDir: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -43,12 +44,11 @@ describe.skipIf(missing !== null)("the wizard in Chromium, through the web bridg
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    const build = spawnSync(process.execPath, [join(repoRoot, "scripts/buildRenderer.mjs")], { cwd: repoRoot, encoding: "utf8" });
-    if (build.status !== 0) throw new Error(`building the renderer failed:\n${build.stdout}\n${build.stderr}`);
+    rendererDir = buildRendererForTest();
     home = mkdtempSync(join(tmpdir(), "lora-studio-e2e-"));
     const models = mkdtempSync(join(tmpdir(), "lora-studio-e2e-model-"));
     modelPath = (await makeTinyModel({ arch: "qwen2", preset: "tiny", out: join(models, "tiny-qwen2.gguf") })).path;
-    bridge = await startBridgeProcess(home, ["--threads", "1"]);
+    bridge = await startBridgeProcess(home, ["--threads", "1", "--renderer", rendererDir]);
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
     offline = await guardOffline(context);
