@@ -12,6 +12,7 @@ import { api } from "../api/client";
 import { Busy } from "../components/Busy";
 import { CatalogList } from "../components/CatalogList";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { LocalModelList } from "../components/LocalModelList";
 import { FileDrop } from "../components/FileDrop";
 import { ModelCard } from "../components/ModelCard";
 import { formatBytes } from "../format";
@@ -27,7 +28,6 @@ export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
   const { lang } = useLocalized();
   const { notify } = useAppContext();
   const models = useQuery(() => api.listModels({}), [], ["models"]);
-  const local = useQuery(() => api.findLocalModels({}), []);
   const catalog = useQuery(() => api.listCatalog({}), [], ["models"]);
   const [candidate, setCandidate] = useState<ModelInfo | null>(null);
 
@@ -113,16 +113,7 @@ export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
         <Typography variant="h6" component="h3" id="local-h">
           {t("model.localTitle")}
         </Typography>
-        {local.loading && <Busy label={t("model.searching")} />}
-        <ErrorAlert error={local.error} />
-        {local.data?.length === 0 && <Typography color="text.secondary">{t("model.noneFound")}</Typography>}
-        <List dense>
-          {local.data?.map((m) => (
-            <ListItem key={m.path} divider secondaryAction={<Button size="small" onClick={() => void add.run(m.path)} aria-label={`${t("model.choose")}: ${m.name}`}>{t("model.choose")}</Button>}>
-              <ListItemText primary={m.name} secondary={`${t(`model.source.${m.source}`)} · ${formatBytes(m.bytes, lang)} · ${m.path}`} />
-            </ListItem>
-          ))}
-        </List>
+        <LocalModelList actionLabel={t("model.choose")} onPick={(path) => void add.run(path)} />
         {models.data && models.data.length > 0 && (
           <>
             <Typography variant="subtitle1" component="h4">
