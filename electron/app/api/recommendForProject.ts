@@ -119,7 +119,7 @@ function predictionFor(rec: Recommendation, edited: TrainConfig): Pick<Recommend
   const memory = { seqLen: edited.seqLen, batchSize: edited.batchSize, rank: edited.lora.rank, targets: edited.lora.targets, gradientCheckpointing: edited.gradientCheckpointing, quantizedBase: edited.quantizedBase };
   // On a GPU the memory that limits is the GPU's: its prediction against its budget, where its size is known.
   const gpu = rec.memory.gpu;
-  const onGpu = gpu && gpu.budgetMb !== null ? { peakMb: predictGpuMemory(rec.shape, memory).peakMb, budgetMb: gpu.budgetMb, limit: gpu.source === "unified" ? "unified" : "vram" } : null;
+  const onGpu = gpu && gpu.budgetMb !== null ? { peakMb: predictGpuMemory(rec.shape, memory, undefined, rec.backend.value).peakMb, budgetMb: gpu.budgetMb, limit: gpu.source === "unified" ? "unified" : "vram" } : null;
   const peakMemoryMb = onGpu ? onGpu.peakMb : predictPeakMemory(rec.shape, memory, rec.backend.value).peakMb;
   const tps = rec.predicted.tokensPerSecond;
   const perEpoch = tps && rec.data && rec.trainExamples !== null ? Math.round((rec.trainExamples * Math.min(rec.data.tokens.mean + 1, edited.seqLen)) / tps) : null;

@@ -1,3 +1,4 @@
+import { HEAD_CHUNK_ROWS } from "../../engine/training/headCrossEntropy";
 import { memoryFeatures, type MemoryFeatures, type MemorySettings } from "./memoryFeatures";
 import type { ModelShape } from "./ModelShape";
 
@@ -46,21 +47,35 @@ const MB = 2 ** 20;
 /**
  * What a training step allocates on the GPU (webgpu; tensorflow-gpu keeps the same float32 tensors, so the same
  * model serves as its estimate), and whether its largest buffer fits the adapter's limits. The vocabulary tables
- * (embedding, head) are split under the binding limit by the engine (VocabSplit); the logits are not.
+ * (embedding, head) are split under the binding limit by the engine (VocabSplit). On webgpu the loss runs over
+ * vocabulary chunks (chunkedHeadCrossEntropy): a step holds [rows, HEAD_CHUNK_ROWS] logits at most, never
+ * [rows, vocab]; on tensorflow-gpu the whole logits. Note: the coefficients were fitted on vocabularies under one
+ * chunk, where both are the same.
  */
-export function predictGpuMemory(shape: ModelShape, settings: MemorySettings, adapter?: { maxBufferSize: number; maxStorageBufferBindingSize: number }): GpuMemoryPrediction {
-  const f = memoryFeatures(shape, settings);
+export function predictGpuMemory(
+  shape: ModelShape,
+  settings: MemorySettings,
+  adapter?: { maxBufferSize: number; maxStorageBufferBindingSize: number },
+  backend: string = "webgpu",
+): GpuMemoryPrediction {
+  const logitsRows = logitsRowsOn(backend, shape.vocab);
+  const f = { ...memoryFeatures(shape, settings), logits: settings.batchSize * settings.seqLen * logitsRows };
   const c = GPU_MEMORY_COEFFICIENTS;
   const part = (k: keyof MemoryFeatures) => Math.round(((f[k] * 4) / MB) * c[k] * 10) / 10;
   const parts = { runtime: c.baselineMb, weights: part("weights"), linear: part("linear"), attention: part("attention"), logits: part("logits"), loraActivations: part("loraActivations"), adapter: part("adapter") };
   const peakMb = Math.round((parts.runtime + parts.weights + parts.linear + parts.attention + parts.logits + parts.loraActivations + parts.adapter) * 10) / 10;
-  const largestBufferMb = largestBuffer(shape, settings) / MB;
+  const largestBufferMb = largestBuffer(shape, settings, logitsRows) / MB;
   const bufferLimitMb = adapter ? Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize) / MB : null;
   return { peakMb, parts, largestBufferMb: Math.round(largestBufferMb * 10) / 10, bufferLimitMb: bufferLimitMb === null ? null : Math.round(bufferLimitMb), withinBufferLimits: bufferLimitMb === null || largestBufferMb <= bufferLimitMb };
 }
 
+/** Vocabulary rows of the largest logits tensor a training step holds on this backend. */
+export function logitsRowsOn(backend: string, vocab: number): number {
+  return backend === "webgpu" ? Math.min(vocab, HEAD_CHUNK_ROWS) : vocab;
+}
+
 /** Bytes of the largest tensor one step binds. */
-function largestBuffer(m: ModelShape, s: MemorySettings): number {
+function largestBuffer(m: ModelShape, s: MemorySettings, logitsRows: number): number {
   const n = s.batchSize * s.seqLen;
-  return 4 * Math.max(n * m.vocab, s.batchSize * m.heads * s.seqLen * s.seqLen, n * m.ffn, n * m.dim, s.quantizedBase ? 0 : m.dim * m.ffn);
+  return 4 * Math.max(n * logitsRows, s.batchSize * m.heads * s.seqLen * s.seqLen, n * m.ffn, n * m.dim, s.quantizedBase ? 0 : m.dim * m.ffn);
 }

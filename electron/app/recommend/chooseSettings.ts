@@ -7,7 +7,7 @@ import type { Localized } from "../data/types";
 import type { HardwareReport } from "../hardware/probeHardware";
 import type { ModelShape } from "../hardware/ModelShape";
 import type { MemorySettings } from "../hardware/memoryFeatures";
-import { predictGpuMemory, type GpuMemoryPrediction } from "../hardware/predictGpuMemory";
+import { logitsRowsOn, predictGpuMemory, type GpuMemoryPrediction } from "../hardware/predictGpuMemory";
 import { predictPeakMemory, WASM_HEAP_CAP_MB, type MemoryPrediction } from "../hardware/predictPeakMemory";
 import { gpuMemoryOf } from "../hardware/trainingDevice";
 import type { DataStats } from "./DataStats";
@@ -109,7 +109,7 @@ export function chooseSettings(input: SettingsInput): Settings {
             const prediction = hostPrediction(model, memorySettings, backend.value);
             const wasmOk = backend.value !== "wasm" || prediction.tensorsMb <= wasmBudget;
             if (prediction.peakMb > budgetMb || !wasmOk) continue;
-            const onGpu = gpu ? predictGpuMemory(model, memorySettings, adapter) : null;
+            const onGpu = gpu ? predictGpuMemory(model, memorySettings, adapter, backend.value) : null;
             if (onGpu && (onGpu.peakMb > gpuBudgetMb || !onGpu.withinBufferLimits)) continue;
             const wasmLimited = backend.value === "wasm" && wasmBudget < budgetMb;
             const memory: Settings["memory"] = {
@@ -127,12 +127,12 @@ export function chooseSettings(input: SettingsInput): Settings {
     if (seqLen === MIN_SEQ || wanted < MIN_SEQ) break;
   }
   const smallestSettings = { seqLen: Math.min(MIN_SEQ, wanted), batchSize: 1, rank: 4, targets: ["q", "v"] as Projection[], gradientCheckpointing: true, quantizedBase: quantizedChoices.includes(true) };
-  const smallestOnGpu = gpu ? predictGpuMemory(model, smallestSettings, adapter) : null;
+  const smallestOnGpu = gpu ? predictGpuMemory(model, smallestSettings, adapter, backend.value) : null;
   if (smallestOnGpu && (smallestOnGpu.peakMb > gpuBudgetMb || !smallestOnGpu.withinBufferLimits) && hostPrediction(model, smallestSettings, backend.value).peakMb <= budgetMb) {
     throw new NoFittingConfigError(
       smallestOnGpu.withinBufferLimits
         ? `even the smallest setting (sequence ${smallestSettings.seqLen}, batch 1, rank 4 on q and v, gradient checkpointing) is predicted at ${smallestOnGpu.peakMb} MB of GPU memory, more than ${Math.round(MEMORY_SHARE * 100)}% of the GPU's ${gpuMemory!.availableMb} MB; train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a smaller model`
-        : `even the smallest setting needs a ${smallestOnGpu.largestBufferMb} MB buffer (the logits of ${smallestSettings.seqLen} tokens over a ${model.vocab}-token vocabulary), more than this GPU's ${smallestOnGpu.bufferLimitMb} MB limit per buffer; train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a model with a smaller vocabulary`,
+        : `even the smallest setting needs a ${smallestOnGpu.largestBufferMb} MB buffer (the logits of ${smallestSettings.seqLen} tokens over ${logitsRowsOn(backend.value, model.vocab)} vocabulary entries), more than this GPU's ${smallestOnGpu.bufferLimitMb} MB limit per buffer; train on the CPU (LORA_STUDIO_BACKEND=wasm) or choose a model with a smaller vocabulary`,
     );
   }
   const smallest = predictPeakMemory(model, smallestSettings, backend.value);

@@ -109,7 +109,7 @@ export async function recommendTrainConfig(request: RecommendRequest): Promise<R
     const quantizedBase = (config as TrainConfig & { quantizedBase?: boolean }).quantizedBase ?? false;
     const memorySettings = { seqLen: config.seqLen, batchSize: config.batchSize, rank: config.lora.rank, targets: config.lora.targets, gradientCheckpointing: config.gradientCheckpointing, quantizedBase };
     const prediction = predictPeakMemory(shape, memorySettings, settings.backend.value);
-    final.memory = { ...final.memory, prediction, ...(final.memory.gpu && { gpu: { ...final.memory.gpu, prediction: predictGpuMemory(shape, memorySettings, hardware.tfjs.adapter) } }) };
+    final.memory = { ...final.memory, prediction, ...(final.memory.gpu && { gpu: { ...final.memory.gpu, prediction: predictGpuMemory(shape, memorySettings, hardware.tfjs.adapter, settings.backend.value) } }) };
   }
   const tokensPerEpoch = data && final.trainExamples !== null ? final.trainExamples * Math.min(data.tokens.mean + 1, config.seqLen) : null;
   const secondsPerEpoch = calibration && tokensPerEpoch !== null ? Math.round(tokensPerEpoch / calibration.tokensPerSecond) : null;
