@@ -12,6 +12,7 @@ import type { RunRecord } from "../../electron/app/training/RunRecord";
 import { repoRoot } from "../helpers/paths";
 import { runCli } from "../helpers/runCli";
 import { tinyTrainingFixture } from "../helpers/tinyTrainingFixture";
+import { childrenOf } from "../helpers/childProcesses";
 
 const { dir, model, data } = tinyTrainingFixture("cli-train-interrupt-");
 
@@ -104,18 +105,3 @@ describe("Ctrl-C during `lora-studio train`", () => {
     expect(record.error).toMatchObject({ code: "WorkerKilled", resumable: false });
   }, 240_000);
 });
-
-/** Process ids whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc")
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}

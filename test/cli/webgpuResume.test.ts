@@ -13,6 +13,7 @@ import { SWIFTSHADER_ICD, swiftShaderEnv, useSwiftShader } from "../native-deps/
 import { repoRoot } from "../helpers/paths";
 import { runCli } from "../helpers/runCli";
 import { tinyTrainingFixture } from "../helpers/tinyTrainingFixture";
+import { childrenOf } from "../helpers/childProcesses";
 
 const skip = useSwiftShader();
 if (skip) console.info(`webgpu resume test skipped: ${skip}`);
@@ -79,18 +80,3 @@ describe.skipIf(skip)("a run on webgpu killed after a checkpoint", () => {
     console.info(`webgpu (${SWIFTSHADER_ICD}) resume from step ${from}:\n${rows.join("\n")}`);
   }, 900_000);
 });
-
-/** Process ids whose parent is `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  return readdirSync("/proc")
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        const stat = readFileSync(`/proc/${n}/stat`, "utf8");
-        return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid;
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
