@@ -15,3 +15,15 @@ export function chromiumMissing(): string | null {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 }
+
+/**
+ * Chromium with WebGPU on SwiftShader (its software Vulkan driver), for the engine's pages: the trainer page and a
+ * training step run on Chromium's own WebGPU, as in the app's hidden trainer window.
+ */
+export function launchChromiumWithSwiftShaderWebgpu(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--no-first-run", "--disable-background-networking"],
+  });
+}

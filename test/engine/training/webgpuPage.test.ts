@@ -5,10 +5,9 @@
  * a data: URL has no navigator.gpu). Loss and LoRA gradients must equal the same step on wasm in Node.
  */
 import { createServer, type Server } from "node:http";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoraAdapter } from "../../../electron/engine/lora/LoraAdapter";
 import { LoraConfigSchema } from "../../../electron/engine/lora/LoraConfig";
@@ -18,9 +17,9 @@ import { initTfjs } from "../../../native-deps/tfjsBackend";
 import type { RandomModelSpec } from "../model/randomModel";
 import { randomModel } from "../model/randomModel";
 import type { PageStepInput, PageStepResult } from "./page/trainStepEntry";
+import { chromiumMissing, launchChromiumWithSwiftShaderWebgpu } from "../../../e2e/support/launchChromium";
 
-const CHROMIUM = process.env.LORA_STUDIO_CHROMIUM ?? "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM}`;
+const skip = chromiumMissing() ?? undefined;
 if (skip) console.info(`webgpu page test skipped: ${skip}`);
 
 const SPEC: RandomModelSpec = { arch: "qwen2", nLayer: 1, nEmbd: 16, nHead: 4, nHeadKv: 2, headDim: 4, nFf: 20, vocab: 31, nRot: 4, ropeBase: 1000, rmsEps: 1e-6, tied: true, qkvBias: true };
@@ -43,11 +42,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromiumWithSwiftShaderWebgpu();
 });
 afterAll(async () => {
   await browser?.close();

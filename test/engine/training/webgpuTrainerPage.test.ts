@@ -7,10 +7,10 @@
  * wasm; a second run is cancelled and checkpoints first, as the app asks on quit.
  */
 import { createServer, type Server } from "node:http";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { relayTrainingProcess } from "../../../electron/app/training/relayTrainingProcess";
 import { prepareTrainingRun } from "../../../electron/app/training/trainRun";
@@ -26,9 +26,9 @@ import { TRAINER_PAGE_CSP, TRAINER_PAGE_HTML, trainerPageBuildOptions } from "..
 import { repoRoot } from "../../helpers/paths";
 import { bridgeTrainerPage } from "../../helpers/trainerPageBridge";
 import { tinyTrainingFixture } from "../../helpers/tinyTrainingFixture";
+import { chromiumMissing, launchChromiumWithSwiftShaderWebgpu } from "../../../e2e/support/launchChromium";
 
-const CHROMIUM = process.env.LORA_STUDIO_CHROMIUM ?? "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? undefined : `Chromium not found at ${CHROMIUM}`;
+const skip = chromiumMissing() ?? undefined;
 if (skip) console.info(`webgpu trainer page test skipped: ${skip}`);
 
 const { dir, model, data } = tinyTrainingFixture("webgpu-trainer-page-", 12);
@@ -52,11 +52,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader", "--no-first-run", "--disable-background-networking"],
-  });
+  browser = await launchChromiumWithSwiftShaderWebgpu();
   const record = await prepareTrainingRun({ modelPath: model, dataPaths: [data], outDir: join(dir, "prepared"), config, valSplit: 0 });
   job = { ...record.job, backend: "webgpu" };
 }, 120_000);
