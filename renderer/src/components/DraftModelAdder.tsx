@@ -4,9 +4,7 @@ import Typography from "@mui/material/Typography";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { ModelInfo } from "../../../electron/contract/dto";
-import { withFileName } from "../api/ApiCallError";
-import { api } from "../api/client";
-import { useAction } from "../hooks/useAction";
+import { useAddModel } from "../hooks/useAddModel";
 import { Busy } from "./Busy";
 import { ErrorAlert } from "./ErrorAlert";
 import { FileDrop } from "./FileDrop";
@@ -32,14 +30,7 @@ export function DraftModelAdder({ onAdded }: { onAdded: (m: ModelInfo) => void }
 
 function Adder({ onAdded }: { onAdded: (m: ModelInfo) => void }) {
   const { t } = useTranslation();
-  const add = useAction(async (file: string | { path: string; name: string }) => {
-    const path = typeof file === "string" ? file : file.path;
-    try {
-      onAdded(await api.addModel({ path }));
-    } catch (e) {
-      throw typeof file === "string" ? e : withFileName(e, file.path, file.name);
-    }
-  });
+  const add = useAddModel(onAdded);
   return (
     <Paper variant="outlined" sx={{ p: 2 }} component="section" aria-labelledby="draft-add-h" data-testid="draft-add-section">
       <Typography variant="subtitle1" component="h3" id="draft-add-h">

@@ -17,11 +17,11 @@ import { FileDrop } from "../components/FileDrop";
 import { ModelCard } from "../components/ModelCard";
 import { formatBytes } from "../format";
 import { useAction } from "../hooks/useAction";
+import { useAddModel } from "../hooks/useAddModel";
 import { useAppContext } from "../hooks/useAppContext";
 import { useLocalized } from "../hooks/useLocalized";
 import { useQuery } from "../hooks/useQuery";
 import type { StepProps } from "./ProjectWizard";
-import { withFileName } from "../api/ApiCallError";
 
 export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
   const { t } = useTranslation();
@@ -37,15 +37,7 @@ export function ModelScreen({ project, goStep, reloadProject }: StepProps) {
   }, [candidate, project.modelId, models.data]);
 
   const demo = useAction(async () => setCandidate(await api.useDemoModel({})));
-  /** A model file by its path; an upload also by its name, which its errors use instead of the app's copy's path. */
-  const add = useAction(async (file: string | { path: string; name: string }) => {
-    const path = typeof file === "string" ? file : file.path;
-    try {
-      setCandidate(await api.addModel({ path }));
-    } catch (e) {
-      throw typeof file === "string" ? e : withFileName(e, file.path, file.name);
-    }
-  });
+  const add = useAddModel(setCandidate);
   const save = useAction(async () => {
     if (!candidate) return;
     await api.updateProject({ projectId: project.id, modelId: candidate.id });
